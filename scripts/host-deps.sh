@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what building and testing vcrypt needs on a Debian 12 host:
+# build tools from Debian's archive (some from bookworm-backports) and the
+# deb-src entries used to fetch QEMU's source. Idempotent; needs root.
+
+set -euo pipefail
+
+stamp=/var/lib/vcrypt-host-deps.v2
+[ -e "$stamp" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "host-deps: must run as root (installs Debian packages)" >&2
+	exit 1
+fi
+
+src=/etc/apt/sources.list.d/vcrypt-backports.sources
+if [ ! -e "$src" ]; then
+	echo "host-deps: adding bookworm-backports and deb-src entries ($src)"
+	cat > "$src" <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+echo "host-deps: apt-get update"
+apt-get update -q >/dev/null
+
+echo "host-deps: installing build and test packages"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	build-essential bison flex ninja-build pkg-config \
+	libglib2.0-dev libpixman-1-dev libfdt-dev nettle-dev zlib1g-dev \
+	busybox-static cpio xz-utils zstd kmod sparse perl dwarves \
+	seabios qemu-system-data >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	-t bookworm-backports meson python3-pycotap >/dev/null
+
+touch "$stamp"
+echo "host-deps: done"
