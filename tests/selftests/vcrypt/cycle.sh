@@ -1,0 +1,237 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unbind and bind the card CYCLES times (default 20), then unload and load
+# vcrypt.ko as often. After each bind or load the card is driven again and
+# passes a known-answer test (kat_hash: SHA-256 of "abc"). After each
+# unbind or unload nothing of the device is left: no IRQ handlers, no
+# debugfs files, no vcrypt_req objects, no reference on the module. Over
+# the cycles no kmalloc cache gains as many objects as there were cycles.
+# After the last unbind no kmalloc object allocated by the driver's code
+# (outside its module init) is left, and after the last unload none
+# allocated by the module's code at all.
+#
+# The kmalloc checks read the allocation stacks that SLUB keeps when the
+# kernel boots with slub_debug=U for the kmalloc caches, as vm-run.sh does.
+# Objects freed through RCU or kfree_rcu() go some time after the call that
+# frees them: each such check is retried for up to SETTLE seconds (default
+# 5), dropping caches each time, which flushes kfree_rcu() batches.
+#
+# Prints TAP; exits non-zero if a check failed.
+
+set -u
+
+cycles=${CYCLES:-20}
+settle=${SETTLE:-5}
+ko=${VCRYPT_KO:-/lib/modules/vcrypt/vcrypt.ko}
+kat="$(dirname "$0")/kat_hash -v sha256_abc"
+drv=/sys/bus/pci/drivers/vcrypt
+dbg=/sys/kernel/debug/vcrypt
+traces=/sys/kernel/debug/slab
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+n=0
+failed=0
+why=""
+
+# Record why the current test fails; report() prints it.
+fail() {
+	why="$why
+# $*"
+}
+
+report() {
+	n=$((n + 1))
+	if [ -z "$why" ]; then
+		echo "ok $n $*"
+	else
+		echo "not ok $n $*$why"
+		failed=$((failed + 1))
+	fi
+	why=""
+}
+
+# Run "$@" until it succeeds, for at most $settle seconds. Dropping caches
+# first each time also releases the sysfs nodes that cached dentries pin.
+wait_for() {
+	end=$(($(date +%s) + settle))
+	while echo 3 >/proc/sys/vm/drop_caches && ! "$@"; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+
+find_card() {
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/vendor")" = 0x1234 ] &&
+		   [ "$(cat "$d/device")" = 0x7c01 ]; then
+			basename "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Objects in use in slab cache $1, nothing if there is no such cache
+slab_active() {
+	awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
+}
+
+# Live kmalloc objects by allocation stack, into $tmp/objects; prints how
+# many. Each record of alloc_traces is a line "COUNT SITE age=..." followed
+# by the stack, one frame a line. $1 selects the records:
+#   driver:   a frame in vcrypt, and allocated by a probe or not by the
+#             module's init: what the device or a request allocated
+#   unloaded: a frame at an address no symbol covers any more, i.e. in the
+#             code of a module that is gone
+live_objects() {
+	cat "$traces"/kmalloc-*/alloc_traces | awk -v what="$1" -v out="$tmp/objects" '
+		function flush() {
+			if ((what == "driver" && vc && (probe || !init)) ||
+			    (what == "unloaded" && raw)) {
+				total += count
+				print rec >out
+			}
+		}
+		/^ *[0-9]+ / { flush(); count = $1; rec = ""
+			       vc = probe = init = raw = 0 }
+		{ rec = rec "\n# " $0 }
+		/\[vcrypt\]/ { vc = 1 }
+		/really_probe/ { probe = 1 }
+		/do_init_module/ { init = 1 }
+		/0xffffffff[0-9a-f]+/ { raw = 1 }
+		BEGIN { printf "" >out }
+		END { flush(); print total + 0 }'
+}
+
+no_driver_objects() {
+	[ "$(live_objects driver)" = 0 ]
+}
+
+no_unloaded_objects() {
+	[ "$(live_objects unloaded)" = 0 ]
+}
+
+# The card is bound to vcrypt, works and gives the known answer.
+check_up() {
+	link=$(readlink "/sys/bus/pci/devices/$bdf/driver")
+	[ "${link##*/}" = vcrypt ] || fail "card not bound to vcrypt ($link)"
+	[ -e "$dbg/$bdf/raw" ] || fail "no $dbg/$bdf/raw"
+	[ "$(grep -c vcrypt /proc/interrupts)" = 2 ] ||
+		fail "not 2 vcrypt IRQs in /proc/interrupts"
+	$kat >"$tmp/kat.log" 2>&1 ||
+		fail "$kat: $(grep -E '^#.*(Expected|FAIL)' "$tmp/kat.log")"
+	[ "$(cat /sys/module/vcrypt/refcnt)" = 0 ] ||
+		fail "vcrypt refcnt $(cat /sys/module/vcrypt/refcnt) when idle"
+}
+
+# Nothing of the card is left in the driver.
+check_unbound() {
+	[ ! -e "/sys/bus/pci/devices/$bdf/driver" ] || fail "card still bound"
+	! grep -q vcrypt /proc/interrupts || fail "vcrypt IRQs left"
+	[ ! -e "$dbg/$bdf" ] || fail "$dbg/$bdf left"
+	[ "$(slab_active vcrypt_req)" = 0 ] ||
+		fail "vcrypt_req objects left: $(slab_active vcrypt_req)"
+	[ "$(cat /sys/module/vcrypt/refcnt)" = 0 ] ||
+		fail "vcrypt refcnt $(cat /sys/module/vcrypt/refcnt)"
+}
+
+# Nothing of the module is left.
+check_unloaded() {
+	[ ! -e /sys/module/vcrypt ] || fail "/sys/module/vcrypt left"
+	[ ! -e "/sys/bus/pci/devices/$bdf/driver" ] || fail "card still bound"
+	! grep -q vcrypt /proc/interrupts || fail "vcrypt IRQs left"
+	[ ! -e "$dbg" ] || fail "$dbg left"
+	[ -z "$(slab_active vcrypt_req)" ] || fail "vcrypt_req cache left"
+}
+
+# Objects in use per kmalloc cache, into file $1
+kmalloc_snapshot() {
+	awk '$1 ~ /^kmalloc-/ { print $1, $2 }' /proc/slabinfo >"$1"
+}
+
+# No kmalloc cache has $cycles objects more now than in file $1.
+no_growth() {
+	kmalloc_snapshot "$tmp/now"
+	awk -v max="$cycles" '
+		NR == FNR { before[$1] = $2; next }
+		$2 - before[$1] >= max { print $1 ": " before[$1] " -> " $2 }
+	' "$1" "$tmp/now" >"$tmp/growth"
+	[ ! -s "$tmp/growth" ]
+}
+
+check_growth() {
+	wait_for no_growth "$1" ||
+		fail "kmalloc growth over $cycles cycles: $(cat "$tmp/growth")"
+}
+
+echo "TAP version 13"
+echo "1..$((2 * cycles + 7))"
+
+if ! bdf=$(find_card); then
+	echo "Bail out! no vcrypt card (PCI 1234:7c01)"
+	exit 1
+fi
+if [ ! -e "$traces/kmalloc-64/alloc_traces" ]; then
+	echo "Bail out! no allocation stacks in $traces" \
+		"(boot with slub_debug=U,kmalloc-*)"
+	exit 1
+fi
+# Drop caches quietly from now on (bit 4: no message on the console).
+echo 4 >/proc/sys/vm/drop_caches
+[ -e /sys/module/vcrypt ] || insmod "$ko"
+check_up
+report "card $bdf bound and working"
+
+# Bind cycles
+echo "$bdf" >"$drv/unbind" || fail "unbind failed"
+check_unbound
+echo "$bdf" >"$drv/bind" || fail "bind failed"
+check_up
+report "bind: warm-up cycle"
+kmalloc_snapshot "$tmp/bind.before"
+i=1
+while [ "$i" -le "$cycles" ]; do
+	echo "$bdf" >"$drv/unbind" || fail "unbind failed"
+	check_unbound
+	echo "$bdf" >"$drv/bind" || fail "bind failed"
+	check_up
+	report "bind: cycle $i"
+	i=$((i + 1))
+done
+check_growth "$tmp/bind.before"
+report "bind: kmalloc caches do not grow with the cycles"
+echo "$bdf" >"$drv/unbind" || fail "unbind failed"
+wait_for no_driver_objects ||
+	fail "kmalloc objects of the driver left:$(cat "$tmp/objects")"
+echo "$bdf" >"$drv/bind" || fail "bind failed"
+report "bind: no kmalloc object of the driver left after unbind"
+
+# Module cycles
+rmmod vcrypt || fail "rmmod failed"
+check_unloaded
+insmod "$ko" || fail "insmod failed"
+check_up
+report "module: warm-up cycle"
+kmalloc_snapshot "$tmp/mod.before"
+i=1
+while [ "$i" -le "$cycles" ]; do
+	rmmod vcrypt || fail "rmmod failed"
+	check_unloaded
+	insmod "$ko" || fail "insmod failed"
+	check_up
+	report "module: cycle $i"
+	i=$((i + 1))
+done
+check_growth "$tmp/mod.before"
+report "module: kmalloc caches do not grow with the cycles"
+rmmod vcrypt || fail "rmmod failed"
+wait_for no_unloaded_objects ||
+	fail "kmalloc objects of the module left:$(cat "$tmp/objects")"
+insmod "$ko" || fail "insmod failed"
+check_up
+report "module: no kmalloc object of the module left after unload"
+
+echo "# cycle.sh: pass $((n - failed)) fail $failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Known answers for SHA-256, SHA-512 and HMAC-SHA-256 through the debugfs
+ * raw hook: the examples of FIPS 180-2 appendices B and C (one block, two
+ * blocks, one million times "a") and the empty message; HMAC-SHA-256 test
+ * cases 1-4 of RFC 4231 and the three HMAC-SHA-256 examples NIST publishes
+ * for keys shorter than, as long as and longer than the block. RFC 4231
+ * cases 6 and 7 use a 131-byte key, over the card's limit of
+ * VCRYPT_HW_KEY_MAX (128) bytes: the card must refuse it.
+ * The card writes exactly the digest and nothing after it.
+ */
+#include <sys/mman.h>
+
+#include "vcrypt_test.h"
+#include "kselftest_harness.h"
+
+#define DIGEST_MAX	64
+#define CANARY		0xa5
+#define MILLION		1000000
+
+struct hash_kat {
+	__u32 alg;
+	struct vt_bytes key;
+	struct vt_bytes msg;
+	struct vt_bytes digest;
+};
+
+FIXTURE(hash) {
+	int fd;
+};
+
+FIXTURE_VARIANT(hash) {
+	struct hash_kat kat;
+};
+
+/* 448 bits (FIPS 180-2 B.2) */
+#define MSG_448 \
+	"\x61\x62\x63\x64\x62\x63\x64\x65\x63\x64\x65\x66\x64\x65\x66\x67" \
+	"\x65\x66\x67\x68\x66\x67\x68\x69\x67\x68\x69\x6a\x68\x69\x6a\x6b" \
+	"\x69\x6a\x6b\x6c\x6a\x6b\x6c\x6d\x6b\x6c\x6d\x6e\x6c\x6d\x6e\x6f" \
+	"\x6d\x6e\x6f\x70\x6e\x6f\x70\x71"
+
+/* 896 bits (FIPS 180-2 C.2) */
+#define MSG_896 \
+	"\x61\x62\x63\x64\x65\x66\x67\x68\x62\x63\x64\x65\x66\x67\x68\x69" \
+	"\x63\x64\x65\x66\x67\x68\x69\x6a\x64\x65\x66\x67\x68\x69\x6a\x6b" \
+	"\x65\x66\x67\x68\x69\x6a\x6b\x6c\x66\x67\x68\x69\x6a\x6b\x6c\x6d" \
+	"\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f" \
+	"\x69\x6a\x6b\x6c\x6d\x6e\x6f\x70\x6a\x6b\x6c\x6d\x6e\x6f\x70\x71" \
+	"\x6b\x6c\x6d\x6e\x6f\x70\x71\x72\x6c\x6d\x6e\x6f\x70\x71\x72\x73" \
+	"\x6d\x6e\x6f\x70\x71\x72\x73\x74\x6e\x6f\x70\x71\x72\x73\x74\x75"
+
+#define SHA256_ABC \
+	"\xba\x78\x16\xbf\x8f\x01\xcf\xea\x41\x41\x40\xde\x5d\xae\x22\x23" \
+	"\xb0\x03\x61\xa3\x96\x17\x7a\x9c\xb4\x10\xff\x61\xf2\x00\x15\xad"
+
+#define SHA256_EMPTY \
+	"\xe3\xb0\xc4\x42\x98\xfc\x1c\x14\x9a\xfb\xf4\xc8\x99\x6f\xb9\x24" \
+	"\x27\xae\x41\xe4\x64\x9b\x93\x4c\xa4\x95\x99\x1b\x78\x52\xb8\x55"
+
+#define SHA256_448 \
+	"\x24\x8d\x6a\x61\xd2\x06\x38\xb8\xe5\xc0\x26\x93\x0c\x3e\x60\x39" \
+	"\xa3\x3c\xe4\x59\x64\xff\x21\x67\xf6\xec\xed\xd4\x19\xdb\x06\xc1"
+
+#define SHA256_MILLION_A \
+	"\xcd\xc7\x6e\x5c\x99\x14\xfb\x92\x81\xa1\xc7\xe2\x84\xd7\x3e\x67" \
+	"\xf1\x80\x9a\x48\xa4\x97\x20\x0e\x04\x6d\x39\xcc\xc7\x11\x2c\xd0"
+
+#define SHA512_ABC \
+	"\xdd\xaf\x35\xa1\x93\x61\x7a\xba\xcc\x41\x73\x49\xae\x20\x41\x31" \
+	"\x12\xe6\xfa\x4e\x89\xa9\x7e\xa2\x0a\x9e\xee\xe6\x4b\x55\xd3\x9a" \
+	"\x21\x92\x99\x2a\x27\x4f\xc1\xa8\x36\xba\x3c\x23\xa3\xfe\xeb\xbd" \
+	"\x45\x4d\x44\x23\x64\x3c\xe8\x0e\x2a\x9a\xc9\x4f\xa5\x4c\xa4\x9f"
+
+#define SHA512_EMPTY \
+	"\xcf\x83\xe1\x35\x7e\xef\xb8\xbd\xf1\x54\x28\x50\xd6\x6d\x80\x07" \
+	"\xd6\x20\xe4\x05\x0b\x57\x15\xdc\x83\xf4\xa9\x21\xd3\x6c\xe9\xce" \
+	"\x47\xd0\xd1\x3c\x5d\x85\xf2\xb0\xff\x83\x18\xd2\x87\x7e\xec\x2f" \
+	"\x63\xb9\x31\xbd\x47\x41\x7a\x81\xa5\x38\x32\x7a\xf9\x27\xda\x3e"
+
+#define SHA512_896 \
+	"\x8e\x95\x9b\x75\xda\xe3\x13\xda\x8c\xf4\xf7\x28\x14\xfc\x14\x3f" \
+	"\x8f\x77\x79\xc6\xeb\x9f\x7f\xa1\x72\x99\xae\xad\xb6\x88\x90\x18" \
+	"\x50\x1d\x28\x9e\x49\x00\xf7\xe4\x33\x1b\x99\xde\xc4\xb5\x43\x3a" \
+	"\xc7\xd3\x29\xee\xb6\xdd\x26\x54\x5e\x96\xe5\x5b\x87\x4b\xe9\x09"
+
+#define SHA512_MILLION_A \
+	"\xe7\x18\x48\x3d\x0c\xe7\x69\x64\x4e\x2e\x42\xc7\xbc\x15\xb4\x63" \
+	"\x8e\x1f\x98\xb1\x3b\x20\x44\x28\x56\x32\xa8\x03\xaf\xa9\x73\xeb" \
+	"\xde\x0f\xf2\x44\x87\x7e\xa6\x0a\x4c\xb0\x43\x2c\xe5\x77\xc3\x1b" \
+	"\xeb\x00\x9c\x5c\x2c\x49\xaa\x2e\x4e\xad\xb2\x17\xad\x8c\xc0\x9b"
+
+#define RFC4231_1_KEY \
+	"\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b" \
+	"\x0b\x0b\x0b\x0b"
+
+#define RFC4231_1_MSG \
+	"\x48\x69\x20\x54\x68\x65\x72\x65"
+
+#define RFC4231_1_MAC \
+	"\xb0\x34\x4c\x61\xd8\xdb\x38\x53\x5c\xa8\xaf\xce\xaf\x0b\xf1\x2b" \
+	"\x88\x1d\xc2\x00\xc9\x83\x3d\xa7\x26\xe9\x37\x6c\x2e\x32\xcf\xf7"
+
+#define RFC4231_2_KEY \
+	"\x4a\x65\x66\x65"
+
+#define RFC4231_2_MSG \
+	"\x77\x68\x61\x74\x20\x64\x6f\x20\x79\x61\x20\x77\x61\x6e\x74\x20" \
+	"\x66\x6f\x72\x20\x6e\x6f\x74\x68\x69\x6e\x67\x3f"
+
+#define RFC4231_2_MAC \
+	"\x5b\xdc\xc1\x46\xbf\x60\x75\x4e\x6a\x04\x24\x26\x08\x95\x75\xc7" \
+	"\x5a\x00\x3f\x08\x9d\x27\x39\x83\x9d\xec\x58\xb9\x64\xec\x38\x43"
+
+#define RFC4231_3_KEY \
+	"\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa" \
+	"\xaa\xaa\xaa\xaa"
+
+#define RFC4231_3_MSG \
+	"\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd" \
+	"\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd" \
+	"\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd" \
+	"\xdd\xdd"
+
+#define RFC4231_3_MAC \
+	"\x77\x3e\xa9\x1e\x36\x80\x0e\x46\x85\x4d\xb8\xeb\xd0\x91\x81\xa7" \
+	"\x29\x59\x09\x8b\x3e\xf8\xc1\x22\xd9\x63\x55\x14\xce\xd5\x65\xfe"
+
+#define RFC4231_4_KEY \
+	"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10" \
+	"\x11\x12\x13\x14\x15\x16\x17\x18\x19"
+
+#define RFC4231_4_MSG \
+	"\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd" \
+	"\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd" \
+	"\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd" \
+	"\xcd\xcd"
+
+#define RFC4231_4_MAC \
+	"\x82\x55\x8a\x38\x9a\x44\x3c\x0e\xa4\xcc\x81\x98\x99\xf2\x08\x3a" \
+	"\x85\xf0\xfa\xa3\xe5\x78\xf8\x07\x7a\x2e\x3f\xf4\x67\x29\x66\x5b"
+
+/* 131 bytes */
+#define RFC4231_6_KEY \
+	"\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa" \
+	"\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa" \
+	"\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa" \
+	"\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa" \
+	"\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa" \
+	"\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa" \
+	"\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa" \
+	"\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa" \
+	"\xaa\xaa\xaa"
+
+#define RFC4231_6_MSG \
+	"\x54\x65\x73\x74\x20\x55\x73\x69\x6e\x67\x20\x4c\x61\x72\x67\x65" \
+	"\x72\x20\x54\x68\x61\x6e\x20\x42\x6c\x6f\x63\x6b\x2d\x53\x69\x7a" \
+	"\x65\x20\x4b\x65\x79\x20\x2d\x20\x48\x61\x73\x68\x20\x4b\x65\x79" \
+	"\x20\x46\x69\x72\x73\x74"
+
+/* 00 01 .. 63; the examples use its first 32, 64 or all 100 bytes */
+#define NIST_HMAC_KEY \
+	"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f" \
+	"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f" \
+	"\x20\x21\x22\x23\x24\x25\x26\x27\x28\x29\x2a\x2b\x2c\x2d\x2e\x2f" \
+	"\x30\x31\x32\x33\x34\x35\x36\x37\x38\x39\x3a\x3b\x3c\x3d\x3e\x3f" \
+	"\x40\x41\x42\x43\x44\x45\x46\x47\x48\x49\x4a\x4b\x4c\x4d\x4e\x4f" \
+	"\x50\x51\x52\x53\x54\x55\x56\x57\x58\x59\x5a\x5b\x5c\x5d\x5e\x5f" \
+	"\x60\x61\x62\x63"
+
+#define NIST_HMAC_LT_MSG \
+	"\x53\x61\x6d\x70\x6c\x65\x20\x6d\x65\x73\x73\x61\x67\x65\x20\x66" \
+	"\x6f\x72\x20\x6b\x65\x79\x6c\x65\x6e\x3c\x62\x6c\x6f\x63\x6b\x6c" \
+	"\x65\x6e"
+
+#define NIST_HMAC_LT_MAC \
+	"\xa2\x8c\xf4\x31\x30\xee\x69\x6a\x98\xf1\x4a\x37\x67\x8b\x56\xbc" \
+	"\xfc\xbd\xd9\xe5\xcf\x69\x71\x7f\xec\xf5\x48\x0f\x0e\xbd\xf7\x90"
+
+/* also the message of the keylen>blocklen example */
+#define NIST_HMAC_EQ_MSG \
+	"\x53\x61\x6d\x70\x6c\x65\x20\x6d\x65\x73\x73\x61\x67\x65\x20\x66" \
+	"\x6f\x72\x20\x6b\x65\x79\x6c\x65\x6e\x3d\x62\x6c\x6f\x63\x6b\x6c" \
+	"\x65\x6e"
+
+#define NIST_HMAC_EQ_MAC \
+	"\x8b\xb9\xa1\xdb\x98\x06\xf2\x0d\xf7\xf7\x7b\x82\x13\x8c\x79\x14" \
+	"\xd1\x74\xd5\x9e\x13\xdc\x4d\x01\x69\xc9\x05\x7b\x13\x3e\x1d\x62"
+
+#define NIST_HMAC_GT_MAC \
+	"\xbd\xcc\xb6\xc7\x2d\xde\xad\xb5\x00\xae\x76\x83\x86\xcb\x38\xcc" \
+	"\x41\xc6\x3d\xbb\x08\x78\xdd\xb9\xc7\xa3\x8a\x43\x1b\x78\x37\x8d"
+
+/* FIPS 180-2 B.1 */
+FIXTURE_VARIANT_ADD(hash, sha256_abc) {
+	.kat = {
+		.alg = VCRYPT_ALG_SHA256,
+		.msg = VT_BYTES("abc"),
+		.digest = VT_BYTES(SHA256_ABC),
+	},
+};
+
+/* the empty message */
+FIXTURE_VARIANT_ADD(hash, sha256_empty) {
+	.kat = {
+		.alg = VCRYPT_ALG_SHA256,
+		.digest = VT_BYTES(SHA256_EMPTY),
+	},
+};
+
+/* FIPS 180-2 B.2: two blocks */
+FIXTURE_VARIANT_ADD(hash, sha256_448bit) {
+	.kat = {
+		.alg = VCRYPT_ALG_SHA256,
+		.msg = VT_BYTES(MSG_448),
+		.digest = VT_BYTES(SHA256_448),
+	},
+};
+
+/* FIPS 180-2 C.1 */
+FIXTURE_VARIANT_ADD(hash, sha512_abc) {
+	.kat = {
+		.alg = VCRYPT_ALG_SHA512,
+		.msg = VT_BYTES("abc"),
+		.digest = VT_BYTES(SHA512_ABC),
+	},
+};
+
+/* the empty message */
+FIXTURE_VARIANT_ADD(hash, sha512_empty) {
+	.kat = {
+		.alg = VCRYPT_ALG_SHA512,
+		.digest = VT_BYTES(SHA512_EMPTY),
+	},
+};
+
+/* FIPS 180-2 C.2: two blocks */
+FIXTURE_VARIANT_ADD(hash, sha512_896bit) {
+	.kat = {
+		.alg = VCRYPT_ALG_SHA512,
+		.msg = VT_BYTES(MSG_896),
+		.digest = VT_BYTES(SHA512_896),
+	},
+};
+
+/* RFC 4231 test case 1 */
+FIXTURE_VARIANT_ADD(hash, hmac_rfc4231_1) {
+	.kat = {
+		.alg = VCRYPT_ALG_HMAC_SHA256,
+		.key = VT_BYTES(RFC4231_1_KEY),
+		.msg = VT_BYTES(RFC4231_1_MSG),
+		.digest = VT_BYTES(RFC4231_1_MAC),
+	},
+};
+
+/* RFC 4231 test case 2: key shorter than the digest */
+FIXTURE_VARIANT_ADD(hash, hmac_rfc4231_2) {
+	.kat = {
+		.alg = VCRYPT_ALG_HMAC_SHA256,
+		.key = VT_BYTES(RFC4231_2_KEY),
+		.msg = VT_BYTES(RFC4231_2_MSG),
+		.digest = VT_BYTES(RFC4231_2_MAC),
+	},
+};
+
+/* RFC 4231 test case 3 */
+FIXTURE_VARIANT_ADD(hash, hmac_rfc4231_3) {
+	.kat = {
+		.alg = VCRYPT_ALG_HMAC_SHA256,
+		.key = VT_BYTES(RFC4231_3_KEY),
+		.msg = VT_BYTES(RFC4231_3_MSG),
+		.digest = VT_BYTES(RFC4231_3_MAC),
+	},
+};
+
+/* RFC 4231 test case 4 */
+FIXTURE_VARIANT_ADD(hash, hmac_rfc4231_4) {
+	.kat = {
+		.alg = VCRYPT_ALG_HMAC_SHA256,
+		.key = VT_BYTES(RFC4231_4_KEY),
+		.msg = VT_BYTES(RFC4231_4_MSG),
+		.digest = VT_BYTES(RFC4231_4_MAC),
+	},
+};
+
+/* NIST HMAC example, HMAC-SHA-256 with keylen < blocklen (32 bytes) */
+FIXTURE_VARIANT_ADD(hash, hmac_nist_key32) {
+	.kat = {
+		.alg = VCRYPT_ALG_HMAC_SHA256,
+		.key = { .p = (const __u8 *)NIST_HMAC_KEY, .len = 32 },
+		.msg = VT_BYTES(NIST_HMAC_LT_MSG),
+		.digest = VT_BYTES(NIST_HMAC_LT_MAC),
+	},
+};
+
+/* NIST HMAC example, HMAC-SHA-256 with keylen = blocklen (64 bytes) */
+FIXTURE_VARIANT_ADD(hash, hmac_nist_key64) {
+	.kat = {
+		.alg = VCRYPT_ALG_HMAC_SHA256,
+		.key = { .p = (const __u8 *)NIST_HMAC_KEY, .len = 64 },
+		.msg = VT_BYTES(NIST_HMAC_EQ_MSG),
+		.digest = VT_BYTES(NIST_HMAC_EQ_MAC),
+	},
+};
+
+/*
+ * NIST HMAC example, HMAC-SHA-256 with keylen > blocklen (100 bytes): the
+ * card hashes the key first, as HMAC requires
+ */
+FIXTURE_VARIANT_ADD(hash, hmac_nist_key100) {
+	.kat = {
+		.alg = VCRYPT_ALG_HMAC_SHA256,
+		.key = VT_BYTES(NIST_HMAC_KEY),
+		.msg = VT_BYTES(NIST_HMAC_EQ_MSG),
+		.digest = VT_BYTES(NIST_HMAC_GT_MAC),
+	},
+};
+
+FIXTURE_SETUP(hash)
+{
+	self->fd = vt_open_raw();
+	ASSERT_LE(0, self->fd) TH_LOG("no vcrypt debugfs raw file");
+}
+
+FIXTURE_TEARDOWN(hash)
+{
+	close(self->fd);
+}
+
+/* Hash @msg (@len bytes) as @k says and compare with @k's digest */
+static void check_hash(struct __test_metadata *_metadata, int fd,
+		       const struct hash_kat *k, const __u8 *msg, size_t len)
+{
+	__u8 key[VCRYPT_HW_KEY_MAX], dst[2 * DIGEST_MAX];
+	struct vcrypt_dbg_raw r;
+	size_t i;
+
+	memcpy(key, k->key.p, k->key.len);
+	memset(dst, CANARY, sizeof(dst));
+	memset(&r, 0, sizeof(r));
+	r.op.alg = k->alg;
+	r.op.key = vt_ptr(key);
+	r.op.key_len = k->key.len;
+	r.op.src = vt_ptr(msg);
+	r.op.src_len = len;
+	r.op.dst = vt_ptr(dst);
+	r.op.dst_len = sizeof(dst);
+
+	ASSERT_EQ(0, vt_raw(fd, &r)) TH_LOG("card status %u", r.hw_status);
+	ASSERT_EQ(VCRYPT_HW_ST_OK, r.hw_status);
+	ASSERT_EQ(k->digest.len, r.op.out_len);
+	EXPECT_EQ(-1, vt_diff(dst, k->digest.p, k->digest.len));
+	for (i = k->digest.len; i < sizeof(dst); i++)
+		ASSERT_EQ(CANARY, dst[i]) TH_LOG("byte %zu written", i);
+}
+
+TEST_F(hash, digest)
+{
+	const struct hash_kat *k = &variant->kat;
+
+	check_hash(_metadata, self->fd, k, k->msg.p, k->msg.len);
+}
+
+/* One million times "a": the source spans many pages */
+static void check_million_a(struct __test_metadata *_metadata,
+			    const struct hash_kat *k)
+{
+	int fd = vt_open_raw();
+	__u8 *msg;
+
+	ASSERT_LE(0, fd);
+	msg = mmap(NULL, MILLION, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, msg);
+	memset(msg, 'a', MILLION);
+	check_hash(_metadata, fd, k, msg, MILLION);
+	munmap(msg, MILLION);
+	close(fd);
+}
+
+/* FIPS 180-2 B.3 */
+TEST(sha256_million_a)
+{
+	static const struct hash_kat k = {
+		.alg = VCRYPT_ALG_SHA256,
+		.digest = VT_BYTES(SHA256_MILLION_A),
+	};
+
+	check_million_a(_metadata, &k);
+}
+
+/* FIPS 180-2 C.3 */
+TEST(sha512_million_a)
+{
+	static const struct hash_kat k = {
+		.alg = VCRYPT_ALG_SHA512,
+		.digest = VT_BYTES(SHA512_MILLION_A),
+	};
+
+	check_million_a(_metadata, &k);
+}
+
+/* RFC 4231 test cases 6 and 7: a 131-byte key is over the card's limit */
+TEST(hmac_key_over_card_limit)
+{
+	__u8 key[] = RFC4231_6_KEY, msg[] = RFC4231_6_MSG, dst[DIGEST_MAX];
+	struct vcrypt_dbg_raw r;
+	int fd = vt_open_raw();
+
+	ASSERT_LE(0, fd);
+	memset(&r, 0, sizeof(r));
+	r.op.alg = VCRYPT_ALG_HMAC_SHA256;
+	r.op.key = vt_ptr(key);
+	r.op.key_len = sizeof(key) - 1;
+	r.op.src = vt_ptr(msg);
+	r.op.src_len = sizeof(msg) - 1;
+	r.op.dst = vt_ptr(dst);
+	r.op.dst_len = sizeof(dst);
+	ASSERT_LT(VCRYPT_HW_KEY_MAX, r.op.key_len);
+	EXPECT_EQ(-EINVAL, vt_raw(fd, &r));
+	EXPECT_EQ(VCRYPT_HW_ST_BAD_KEY, r.hw_status);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

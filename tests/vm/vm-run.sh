@@ -1,0 +1,208 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm-run: boot the test guest (the Debian kernel in QEMU, with a vcrypt
+# card and vcrypt.ko loaded), run one command or script in it, stream its
+# output, and exit with its exit status.
+#
+# Usage:
+#   make vm-run CMD='cat /sys/kernel/debug/vcrypt/*/stats'
+#   make vm-run SCRIPT=tools/demo/vcrypt-demo.sh
+#   tests/vm/vm-run.sh run-tests kat_hash        (arguments: the command)
+#   tests/vm/vm-run.sh                           (interactive shell)
+#
+# The command runs under busybox sh in the guest, in /tmp, with stdin from
+# /dev/null; its output (the guest's /dev/ttyS1) goes to stdout unchanged.
+# The kernel console (ttyS0) goes to a log file. At the end vm-run prints
+# "vm-run: exit status N" and exits with N, unless the run failed as a
+# whole:
+#   124  the time limit (VM_TIMEOUT) ran out; QEMU was killed
+#   125  the guest reported no status (it crashed or panicked, QEMU failed,
+#        or the guest could not load vcrypt.ko)
+#   126  the kernel console shows an oops, a WARNING, a BUG, a hung task,
+#        a lockup, slab corruption, an IOMMU fault or similar; the
+#        offending lines are printed
+# Statuses above 123 from the command itself are reported as 123.
+#
+# Environment:
+#   CMD            shell command to run in the guest
+#   SCRIPT         file (busybox sh script) to run in the guest instead
+#   VM_TIMEOUT     seconds before QEMU is killed (default 300; no limit
+#                  for an interactive shell)
+#   VM_NOMOD=1     do not load vcrypt.ko at boot
+#   VM_INSMOD_ARGS parameters for vcrypt.ko
+#   VM_NO_VCRYPT=1 no vcrypt card in the machine
+#   VCRYPT_PROPS   properties for the card, e.g. "ops-per-sec=1000" (added
+#                  to -device vcrypt,id=vcrypt0,...)
+#   VM_QEMU_ARGS   extra QEMU arguments (split at spaces)
+#   VM_APPEND      extra kernel command line
+#   VM_SMP, VM_MEM CPUs (default 2) and memory (default 512M)
+#   VM_SCAN_IGNORE extended regex: console lines to leave out of the scan
+#   VM_QMP         QMP socket path (default: in the run directory)
+#   QEMU           QEMU binary (default: build/qemu/qemu-system-x86_64)
+#   VCRYPT_KO      module (default: ./vcrypt.ko), BUILD build directory
+#
+# Each run has a directory build/vm/runs/<id>/ holding console.log (the
+# kernel console) and, while the guest runs, qmp.sock: a QMP socket for
+# host-side tools (e.g. qom-set on /machine/peripheral/vcrypt0, the card).
+# vm-run prints both paths on stderr. The last 20 run directories are kept.
+
+set -euo pipefail
+
+root=$(realpath "$(dirname "$0")/../..")
+build=${BUILD:-$root/build}
+qemu=${QEMU:-$build/qemu/qemu-system-x86_64}
+kernel=$build/kernel/vmlinuz
+timeout=${VM_TIMEOUT:-300}
+
+CMD=${CMD:-}
+SCRIPT=${SCRIPT:-}
+if [ $# -gt 0 ]; then
+	if [ -n "$CMD$SCRIPT" ]; then
+		echo "vm-run: give CMD, SCRIPT or arguments, not several" >&2
+		exit 2
+	fi
+	CMD=$*
+fi
+if [ -n "$CMD" ] && [ -n "$SCRIPT" ]; then
+	echo "vm-run: give CMD or SCRIPT, not both" >&2
+	exit 2
+fi
+interactive=
+if [ -z "$CMD$SCRIPT" ]; then
+	if [ ! -t 0 ] || [ ! -t 1 ]; then
+		echo "vm-run: no CMD or SCRIPT, and not on a terminal for a shell" >&2
+		exit 2
+	fi
+	interactive=1
+fi
+if [ -n "$SCRIPT" ] && [ ! -r "$SCRIPT" ]; then
+	echo "vm-run: cannot read SCRIPT $SCRIPT" >&2
+	exit 2
+fi
+for f in "$qemu" "$kernel"; do
+	if [ ! -e "$f" ]; then
+		echo "vm-run: $f missing (run: make qemu kernel)" >&2
+		exit 125
+	fi
+done
+if [ -z "${VM_NOMOD:-}" ] && [ ! -e "${VCRYPT_KO:-$root/vcrypt.ko}" ]; then
+	echo "vm-run: ${VCRYPT_KO:-$root/vcrypt.ko} missing (run: make module)" >&2
+	exit 125
+fi
+
+base=$(bash "$root/tests/vm/mkinitramfs.sh")
+
+mkdir -p "$build/vm/runs"
+run=$(mktemp -d "$build/vm/runs/$(date +%Y%m%d-%H%M%S).XXXX")
+ls -1d "$build/vm/runs"/*/ | head -n -20 | xargs -r rm -rf
+log=$run/console.log
+qmp=${VM_QMP:-$run/qmp.sock}
+
+# The per-run archive: /vm/cmd and the boot options.
+mkdir "$run/cpio" "$run/cpio/vm"
+if [ -n "$SCRIPT" ]; then
+	cp "$SCRIPT" "$run/cpio/vm/cmd"
+else
+	printf '%s\n' "$CMD" >"$run/cpio/vm/cmd"
+fi
+[ -n "${VM_NOMOD:-}" ] && touch "$run/cpio/vm/nomod"
+[ -n "$interactive" ] && touch "$run/cpio/vm/interactive"
+printf '%s\n' "${VM_INSMOD_ARGS:-}" >"$run/cpio/vm/insmod-args"
+(cd "$run/cpio" && find vm | LC_ALL=C sort |
+	cpio -o -H newc -R 0:0 --quiet) >"$run/run.cpio"
+cat "$base" "$run/run.cpio" >"$run/initramfs.cpio"
+rm -rf "$run/cpio" "$run/run.cpio"
+
+card=()
+if [ -z "${VM_NO_VCRYPT:-}" ]; then
+	card=(-device "vcrypt,id=vcrypt0${VCRYPT_PROPS:+,$VCRYPT_PROPS}")
+fi
+read -r -a extra <<<"${VM_QEMU_ARGS:-}"
+
+append="console=ttyS0 intel_iommu=on slab_nomerge panic=-1"
+# Report a task stuck in the kernel well before the time limit.
+append+=" sysctl.kernel.hung_task_timeout_secs=20"
+# Check the kmalloc and vcrypt slab caches for corruption (F: consistency,
+# Z: red zones, P: poisoning) and record allocation stacks for the leak
+# checks (U: /sys/kernel/debug/slab/*/alloc_traces).
+append+=" slub_debug=FZPU,kmalloc-*,vcrypt_*"
+append+=" ${VM_APPEND:-}"
+
+args=(-M q35,kernel-irqchip=split -accel tcg -cpu max
+      -smp "${VM_SMP:-2}" -m "${VM_MEM:-512M}" -nodefaults
+      -device intel-iommu,intremap=on
+      "${card[@]}"
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04
+      -display none -no-reboot
+      -L /usr/share/seabios -L /usr/share/qemu
+      -qmp "unix:$qmp,server=on,wait=off"
+      -serial "file:$log"
+      -kernel "$kernel" -initrd "$run/initramfs.cpio" -append "$append"
+      "${extra[@]}")
+
+if [ "${#qmp}" -ge 100 ]; then
+	echo "vm-run: QMP socket path too long for a unix socket: $qmp" >&2
+	exit 2
+fi
+
+echo "vm-run: console log $log" >&2
+echo "vm-run: QMP socket $qmp" >&2
+start=$EPOCHREALTIME
+qrc=0
+if [ -n "$interactive" ]; then
+	# Ctrl-C goes to the guest; Ctrl-A x quits QEMU.
+	"$qemu" "${args[@]}" -chardev stdio,id=tty,mux=on,signal=off \
+		-serial chardev:tty -mon chardev=tty || qrc=$?
+else
+	# QEMU makes its stdio non-blocking; the pipe keeps that from the
+	# caller's stdout.
+	timeout -k 5 "$timeout" "$qemu" "${args[@]}" -serial stdio </dev/null |
+		cat || qrc=${PIPESTATUS[0]}
+fi
+end=$EPOCHREALTIME
+rm -f "$run/initramfs.cpio"
+awk -v s="$start" -v e="$end" \
+	'BEGIN { printf "vm-run: QEMU ran %.1f s\n", e - s }' >&2
+
+status=$(sed -n 's/^vm-init: exit status \([0-9]*\).*/\1/p' "$log" | tail -n1)
+rc=0
+if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+	echo "vm-run: FAIL: no result after ${timeout} s (VM_TIMEOUT); QEMU killed" >&2
+	rc=124
+elif [ -z "$status" ] || [ $((qrc % 2)) -ne 1 ] ||
+     [ $(((qrc - 1) / 2)) -ne "$status" ]; then
+	echo "vm-run: FAIL: the guest reported no status (QEMU exit status $qrc)" >&2
+	rc=125
+else
+	echo "vm-run: exit status $status"
+	rc=$status
+	[ "$rc" -gt 123 ] && rc=123
+fi
+
+# Kernel trouble anywhere in the console log fails the run.
+bad='Oops|BUG:|WARNING:|Kernel panic|kernel BUG|general protection|'
+bad+='UBSAN|KASAN|list_add corruption|list_del corruption|'
+bad+='blocked for more than|soft lockup|hard LOCKUP|self-detected stall|'
+bad+='detected stalls on CPUs|'
+bad+='Call Trace:|Unable to handle|refcount_t:|double fault|'
+bad+='stack-protector|Bad page|segfault at|nobody cared|'
+bad+='BUG [^ ]+ \(|overwritten|Object already free|'
+bad+='DMAR: DRHD: handling fault|DMAR: \[DMA|DMAR: \[INTR-REMAP|'
+bad+='unreferenced object'
+hits=$(grep -n -a -E "$bad" "$log" || true)
+if [ -n "${VM_SCAN_IGNORE:-}" ]; then
+	hits=$(printf '%s\n' "$hits" | grep -v -E "$VM_SCAN_IGNORE" || true)
+fi
+if [ -n "$hits" ]; then
+	echo "vm-run: FAIL: the kernel console shows problems ($log):" >&2
+	printf '%s\n' "$hits" | head -n 40 | sed 's/^/vm-run:   /' >&2
+	first=$(printf '%s\n' "$hits" | head -n1 | cut -d: -f1)
+	echo "vm-run: console from line $first:" >&2
+	tail -n "+$first" "$log" | head -n 60 | sed 's/^/vm-run: | /' >&2
+	[ "$rc" -lt 124 ] && rc=126
+elif [ "$rc" -ge 124 ]; then
+	echo "vm-run: last console lines:" >&2
+	tail -n 20 "$log" | sed 's/^/vm-run: | /' >&2
+fi
+exit "$rc"
