@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vcrypt top level. Every target installs what it needs (Debian packages,
+# Debian source packages) on first use; see README.md.
+
+BUILD		:= $(CURDIR)/build
+KERNEL_DIR	:= $(BUILD)/kernel
+QEMU_DIR	:= $(BUILD)/qemu
+QEMU		:= $(QEMU_DIR)/qemu-system-x86_64
+HOST_DEPS	:= /var/lib/vcrypt-host-deps.v2
+
+# Build the module against the running kernel when it has a build tree,
+# else against the Debian kernel the tests boot.
+RUNNING_KDIR	:= /lib/modules/$(shell uname -r)/build
+ifneq ($(wildcard $(RUNNING_KDIR)/Makefile),)
+KDIR		?= $(RUNNING_KDIR)
+else
+KDIR		?= $(KERNEL_DIR)/kdir
+GUEST_KDIR	:= 1
+endif
+
+CHECKPATCH	:= $(KERNEL_DIR)/src/scripts/checkpatch.pl
+
+.PHONY: all module deps kernel qemu guest run check vm-run clean
+
+all: module
+
+deps: $(HOST_DEPS)
+
+$(HOST_DEPS):
+	@echo "make: installing build dependencies (Debian packages, as root)"
+	bash scripts/host-deps.sh
+
+kernel: $(KERNEL_DIR)/.done
+
+$(KERNEL_DIR)/.done: $(HOST_DEPS)
+	bash scripts/fetch-kernel.sh $(KERNEL_DIR)
+
+ifdef GUEST_KDIR
+module: $(KERNEL_DIR)/.done
+endif
+module: $(HOST_DEPS)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+qemu: $(HOST_DEPS)
+	bash qemu-model/build.sh $(QEMU_DIR)
+
+# Everything a guest run needs: QEMU with the card, the Debian kernel, and
+# the module built against that kernel (whatever KDIR says).
+guest: qemu kernel
+	$(MAKE) -C $(KERNEL_DIR)/kdir M=$(CURDIR) W=1 modules
+
+# make vm-run CMD='...' | SCRIPT=file: run it in a guest with the card and
+# the driver loaded (tests/vm/vm-run.sh documents the variables it takes).
+vm-run: guest
+	bash tests/vm/vm-run.sh
+
+run: guest
+	SCRIPT=tools/demo/vcrypt-demo.sh bash tests/vm/vm-run.sh
+
+check: guest
+	bash tests/check.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)
