@@ -17,6 +17,8 @@ out=$(realpath -m "$1")
 [ -e "$out/.done" ] && exit 0
 rm -rf "$out"
 mkdir -p "$out/debs" "$out/root" "$out/src"
+# apt-get download drops privileges to _apt, which must be able to write here
+chmod 777 "$out/debs"
 cd "$out/debs"
 
 # The backports metapackage names the current ABI, e.g. 6.12.95+deb12-amd64.
