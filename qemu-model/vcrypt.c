@@ -238,8 +238,16 @@ static bool vcrypt_post(VCryptState *s, uint64_t cookie, uint16_t status,
         .flags = cpu_to_le16(s->cq_phase ? VCRYPT_HW_CQE_PHASE : 0),
     };
     dma_addr_t addr = s->cq_base + (dma_addr_t)s->cq_tail * sizeof(cqe);
+    size_t body = offsetof(struct vcrypt_hw_cqe, flags);
 
-    if (pci_dma_write(PCI_DEVICE(s), addr, &cqe, sizeof(cqe)) != MEMTX_OK) {
+    /*
+     * The phase bit makes the entry valid, so it goes out last: the
+     * driver must never see a new phase next to an old cookie.
+     * pci_dma_write() orders the two writes.
+     */
+    if (pci_dma_write(PCI_DEVICE(s), addr, &cqe, body) != MEMTX_OK ||
+        pci_dma_write(PCI_DEVICE(s), addr + body, &cqe.flags,
+                      sizeof(cqe.flags)) != MEMTX_OK) {
         vcrypt_halt(s, VCRYPT_HW_ERR_CQ_DMA);
         return false;
     }
@@ -670,6 +678,10 @@ static bool vcrypt_get_device_error(Object *obj, Error **errp)
 
 static void vcrypt_set_device_error(Object *obj, bool value, Error **errp)
 {
+    if (!DEVICE(obj)->realized) {
+        error_setg(errp, "fault-device-error: the card is not running yet");
+        return;
+    }
     if (value) {
         vcrypt_halt(VCRYPT(obj), VCRYPT_HW_ERR_INJECTED);
     }

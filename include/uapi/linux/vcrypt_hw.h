@@ -79,7 +79,7 @@
 /* ERROR: why the card halted; cleared only by reset */
 #define VCRYPT_HW_ERR_NONE		0
 #define VCRYPT_HW_ERR_RING_CONFIG	1	/* bad base/size at enable */
-#define VCRYPT_HW_ERR_DOORBELL		2	/* RQ_TAIL or CQ_HEAD >= size */
+#define VCRYPT_HW_ERR_DOORBELL		2	/* RQ_TAIL/CQ_HEAD out of range */
 #define VCRYPT_HW_ERR_RQ_DMA		3	/* descriptor fetch failed */
 #define VCRYPT_HW_ERR_CQ_DMA		4	/* completion write failed */
 #define VCRYPT_HW_ERR_INJECTED		5	/* fault injection */
