@@ -9,6 +9,7 @@
 #include <linux/io.h>
 #include <linux/limits.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/vcrypt_hw.h>
@@ -16,8 +17,14 @@
 struct dentry;
 struct device;
 struct dma_pool;
+struct kobject;
 struct pci_dev;
 struct scatterlist;
+struct vcrypt_sched;
+struct vcrypt_slice;
+
+/* Slices per card; the minor of slice s of card c is c * this + s */
+#define VCRYPT_SLICES_MAX	256
 
 /* struct vcrypt_req.hw_status of a request failed without a completion */
 #define VCRYPT_REQ_NO_CQE	U32_MAX
@@ -162,6 +169,12 @@ struct vcrypt_ring {
  * @max_sge: VCRYPT_REG_MAX_SGE, at most VCRYPT_HW_SGE_MAX
  * @ring: the rings
  * @debugfs: debugfs directory of the card
+ * @index: the card's index among the cards bound
+ * @sched: the request scheduler
+ * @slices_lock: protects @nr_slices and @slices
+ * @nr_slices: slices of the card
+ * @slices: the slices, by number
+ * @card_dir: the sysfs directory of the slices and the card's files
  */
 struct vcrypt_dev {
 	struct pci_dev *pdev;
@@ -173,6 +186,12 @@ struct vcrypt_dev {
 	u32 max_sge;
 	struct vcrypt_ring ring;
 	struct dentry *debugfs;
+	unsigned int index;
+	struct vcrypt_sched *sched;
+	struct mutex slices_lock; /* see above */
+	unsigned int nr_slices;
+	struct vcrypt_slice *slices[VCRYPT_SLICES_MAX];
+	struct kobject *card_dir;
 };
 
 static inline u32 vcrypt_read(struct vcrypt_dev *vd, unsigned int reg)
@@ -202,6 +221,13 @@ void vcrypt_ring_stop(struct vcrypt_dev *vd);
 int vcrypt_ring_submit(struct vcrypt_dev *vd, struct vcrypt_req *req);
 void vcrypt_ring_get_stats(struct vcrypt_dev *vd,
 			   struct vcrypt_ring_stats *stats);
+
+int vcrypt_slice_init(void);
+void vcrypt_slice_exit(void);
+int vcrypt_slices_add_card(struct vcrypt_dev *vd);
+void vcrypt_slices_stop_card(struct vcrypt_dev *vd);
+void vcrypt_slices_remove_card(struct vcrypt_dev *vd);
+extern const struct file_operations vcrypt_fops;
 
 void vcrypt_debugfs_init(void);
 void vcrypt_debugfs_exit(void);

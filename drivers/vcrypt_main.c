@@ -12,6 +12,7 @@
 #include <linux/pci.h>
 
 #include "vcrypt.h"
+#include "vcrypt_sched.h"
 
 static unsigned int ring_entries = 256;
 
@@ -116,6 +117,8 @@ static int vcrypt_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
 	if (ret)
 		return dev_err_probe(dev, ret, "no 64-bit DMA\n");
+	/* SG table entries have 32-bit lengths. */
+	dma_set_max_seg_size(dev, UINT_MAX);
 
 	vcrypt_hw_reset(vd);
 	pci_set_master(pdev);
@@ -133,16 +136,41 @@ static int vcrypt_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 
+	ret = vcrypt_sched_start(vd);
+	if (ret) {
+		vcrypt_ring_stop(vd);
+		return ret;
+	}
+
 	pci_set_drvdata(pdev, vd);
+	ret = vcrypt_slices_add_card(vd);
+	if (ret) {
+		vcrypt_sched_stop(vd);
+		vcrypt_ring_stop(vd);
+		vcrypt_sched_put(vd->sched);
+		return ret;
+	}
+
 	vcrypt_debugfs_add(vd);
 	return 0;
 }
 
+/*
+ * The slices stop first: no new file, nothing more to the card. Then the
+ * scheduler thread stops, and stopping the ring resets the card and fails
+ * what is still on it. Only then do the slices' open files fail, when the
+ * card no longer writes to their buffers. Open files keep the scheduler
+ * object, not the card.
+ */
 static void vcrypt_remove(struct pci_dev *pdev)
 {
 	struct vcrypt_dev *vd = pci_get_drvdata(pdev);
 
+	vcrypt_slices_stop_card(vd);
+	vcrypt_sched_stop(vd);
 	vcrypt_ring_stop(vd);
+	vcrypt_slices_remove_card(vd);
+	vcrypt_sched_put(vd->sched);
 	vcrypt_debugfs_remove(vd);
 }
 
@@ -167,13 +195,22 @@ static int __init vcrypt_init(void)
 	if (ret)
 		return ret;
 
+	ret = vcrypt_slice_init();
+	if (ret)
+		goto err_cache;
+
 	vcrypt_debugfs_init();
 
 	ret = pci_register_driver(&vcrypt_driver);
-	if (ret) {
-		vcrypt_debugfs_exit();
-		vcrypt_req_cache_destroy();
-	}
+	if (ret)
+		goto err_debugfs;
+	return 0;
+
+err_debugfs:
+	vcrypt_debugfs_exit();
+	vcrypt_slice_exit();
+err_cache:
+	vcrypt_req_cache_destroy();
 	return ret;
 }
 module_init(vcrypt_init);
@@ -182,6 +219,7 @@ static void __exit vcrypt_exit(void)
 {
 	pci_unregister_driver(&vcrypt_driver);
 	vcrypt_debugfs_exit();
+	vcrypt_slice_exit();
 	vcrypt_req_cache_destroy();
 }
 module_exit(vcrypt_exit);

@@ -56,9 +56,12 @@ struct vcrypt_req *vcrypt_req_alloc(gfp_t gfp)
 /**
  * vcrypt_req_free() - free a request that is not in flight
  * @req: the request
+ *
+ * The key is wiped first.
  */
 void vcrypt_req_free(struct vcrypt_req *req)
 {
+	memzero_explicit(req->key, sizeof(req->key));
 	kmem_cache_free(vcrypt_req_cache, req);
 }
 

@@ -88,4 +88,125 @@ struct vcrypt_dbg_raw {
 #define VCRYPT_DBG_IOC_RAW	_IOWR(VCRYPT_IOC_MAGIC, 0xf0, \
 				      struct vcrypt_dbg_raw)
 
+/*
+ * Slices: /dev/vcryptN. Every open file of a slice has its own request and
+ * completion queues; see Documentation/uapi.rst.
+ */
+#define VCRYPT_ABI_VERSION	0x00010000	/* major << 16 | minor */
+
+/**
+ * struct vcrypt_info - VCRYPT_IOC_INFO: what this file and its card offer
+ * @version: VCRYPT_ABI_VERSION of the driver
+ * @algs: BIT(VCRYPT_ALG_*) for each algorithm the card supports
+ * @slice: N of /dev/vcryptN
+ * @weight: the slice's scheduling weight
+ * @max_queue: requests one open file may have outstanding: queued, on the
+ *	card, or completed and not yet read
+ * @max_batch: requests per VCRYPT_IOC_SUBMIT call
+ * @max_data: source bytes per request
+ * @max_sessions: sessions per open file
+ * @max_bytes: source plus destination bytes one open file may have
+ *	outstanding; a request is queued only while the file has less
+ * @reserved: zero
+ */
+struct vcrypt_info {
+	__u32 version;
+	__u32 algs;
+	__u32 slice;
+	__u32 weight;
+	__u32 max_queue;
+	__u32 max_batch;
+	__u32 max_data;
+	__u32 max_sessions;
+	__u32 max_bytes;
+	__u32 reserved[7];
+};
+
+/**
+ * struct vcrypt_session_new - VCRYPT_IOC_SESSION_NEW: set up a key once
+ * @alg: VCRYPT_ALG_*
+ * @flags: must be zero
+ * @key: user pointer to @key_len bytes of key; the kernel keeps its own
+ *	copy, never returns it, and wipes it when the session or the file
+ *	is closed
+ * @key_len: key length in bytes (0 for plain hashes)
+ * @handle: set by the kernel: non-zero, meaningful in this open file only
+ * @reserved: must be zero
+ */
+struct vcrypt_session_new {
+	__u32 alg;
+	__u32 flags;
+	__u64 key;
+	__u32 key_len;
+	__u32 handle;
+	__u32 reserved[4];
+};
+
+/**
+ * struct vcrypt_request - one asynchronous request (VCRYPT_IOC_SUBMIT)
+ * @tag: the caller's value, returned in the completion
+ * @session: handle from VCRYPT_IOC_SESSION_NEW on the same file
+ * @flags: VCRYPT_OP_*
+ * @iv: user pointer to @iv_len bytes of IV, read at submission; the next
+ *	IV is not written back (use VCRYPT_IOC_OP for that)
+ * @src: user pointer to @src_len bytes of input, laid out as for
+ *	struct vcrypt_op
+ * @dst: user pointer to @dst_len bytes of room for the output; written by
+ *	the time the completion can be read
+ * @iv_len: IV length in bytes
+ * @src_len: input length in bytes
+ * @dst_len: output room in bytes
+ * @aad_len: AES-GCM associated data length; 0 otherwise
+ * @tag_len: AES-GCM tag length; 0 otherwise
+ * @reserved: must be zero
+ */
+struct vcrypt_request {
+	__u64 tag;
+	__u32 session;
+	__u32 flags;
+	__u64 iv;
+	__u64 src;
+	__u64 dst;
+	__u32 iv_len;
+	__u32 src_len;
+	__u32 dst_len;
+	__u32 aad_len;
+	__u32 tag_len;
+	__u32 reserved[3];
+};
+
+/**
+ * struct vcrypt_submit - VCRYPT_IOC_SUBMIT: queue a batch of requests
+ * @reqs: user pointer to an array of @count struct vcrypt_request
+ * @count: requests in the array, 1 to max_batch
+ * @done: set by the kernel: requests queued, from the start of the array
+ * @reserved: must be zero
+ */
+struct vcrypt_submit {
+	__u64 reqs;
+	__u32 count;
+	__u32 done;
+	__u32 reserved[4];
+};
+
+/**
+ * struct vcrypt_completion - one finished request, as read(2) returns it
+ * @tag: the request's tag
+ * @status: 0, or a negative errno
+ * @out_len: bytes written to the request's dst
+ */
+struct vcrypt_completion {
+	__u64 tag;
+	__s32 status;
+	__u32 out_len;
+};
+
+#define VCRYPT_IOC_INFO		_IOR(VCRYPT_IOC_MAGIC, 0x00, struct vcrypt_info)
+#define VCRYPT_IOC_SESSION_NEW	_IOWR(VCRYPT_IOC_MAGIC, 0x01, \
+				      struct vcrypt_session_new)
+#define VCRYPT_IOC_SESSION_FREE	_IOW(VCRYPT_IOC_MAGIC, 0x02, __u32)
+#define VCRYPT_IOC_OP		_IOWR(VCRYPT_IOC_MAGIC, 0x03, struct vcrypt_op)
+#define VCRYPT_IOC_SUBMIT	_IOWR(VCRYPT_IOC_MAGIC, 0x04, \
+				      struct vcrypt_submit)
+
 #endif /* _UAPI_LINUX_VCRYPT_H */

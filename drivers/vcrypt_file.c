@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vcrypt: the character device of a slice, /dev/vcryptN.
+ *
+ * Every open file is a queue of its slice with its own sessions (keys
+ * kept by the kernel), its own jobs and its own list of completions, which
+ * read(2) returns. A file has at most VCRYPT_MAX_QUEUE requests outstanding
+ * (queued, on the card, or completed and not yet read), and accepts a new
+ * one only while the bytes of the buffers of its outstanding requests are
+ * below VCRYPT_MAX_BYTES. Documentation/scheduler.rst describes the life
+ * of a request.
+ */
+#include <linux/fs.h>
+#include <linux/kref.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "vcrypt.h"
+#include "vcrypt_sched.h"
+#include "vcrypt_user.h"
+
+#define VCRYPT_MAX_QUEUE	256
+#define VCRYPT_MAX_BATCH	64
+/* Room for one batch of the largest requests */
+#define VCRYPT_MAX_BYTES	(128 << 20)
+
+/**
+ * struct vcrypt_file - an open file of a slice
+ * @queue: the file's queue in the slice; @queue.wait is the file's wait
+ *	queue for completions, room and removal of the slice
+ * @ref: one for the open file, one per job not yet finished
+ * @lock: protects @done, @outstanding, @bytes and the state of sync jobs
+ * @done: finished jobs not yet read
+ * @outstanding: jobs queued, on the card, or finished and not yet read
+ * @bytes: buffer bytes of those jobs
+ * @sessions: the file's sessions
+ */
+struct vcrypt_file {
+	struct vcrypt_queue queue;
+	struct kref ref;
+	spinlock_t lock; /* see above */
+	struct list_head done;
+	unsigned int outstanding;
+	u64 bytes;
+	struct vcrypt_sessions sessions;
+};
+
+/**
+ * struct vcrypt_ujob - a job of an open file
+ * @job: the job; @job.req is freed once an asynchronous job finishes
+ * @file: the file, which the job holds a reference to until it finishes
+ * @map: the user buffers
+ * @tag: the caller's tag
+ * @bytes: what the job counts in the file's @bytes
+ * @status: result: 0 or a negative errno
+ * @out_len: result: bytes written to the destination
+ * @sync: VCRYPT_IOC_OP, whose caller waits for the result
+ * @finished: a sync job finished
+ * @orphan: the caller of a sync job stopped waiting
+ */
+struct vcrypt_ujob {
+	struct vcrypt_job job;
+	struct vcrypt_file *file;
+	struct vcrypt_umap map;
+	u64 tag;
+	u64 bytes;
+	int status;
+	u32 out_len;
+	bool sync;
+	bool finished;
+	bool orphan;
+};
+
+static struct vcrypt_slice *vcrypt_file_slice(struct vcrypt_file *f)
+{
+	return f->queue.slice;
+}
+
+static bool vcrypt_file_dead(struct vcrypt_file *f)
+{
+	return vcrypt_queue_dead(&f->queue);
+}
+
+static void vcrypt_ujob_free(struct vcrypt_ujob *uj)
+{
+	if (uj->job.req)
+		vcrypt_req_free(uj->job.req);
+	kfree(uj);
+}
+
+static void vcrypt_file_free(struct kref *ref)
+{
+	struct vcrypt_file *f = container_of(ref, struct vcrypt_file, ref);
+	struct vcrypt_ujob *uj, *tmp;
+
+	list_for_each_entry_safe(uj, tmp, &f->done, job.node)
+		vcrypt_ujob_free(uj);
+	put_device(&vcrypt_file_slice(f)->dev);
+	kfree(f);
+}
+
+static void vcrypt_file_put(struct vcrypt_file *f)
+{
+	kref_put(&f->ref, vcrypt_file_free);
+}
+
+static bool vcrypt_file_room(struct vcrypt_file *f)
+{
+	lockdep_assert_held(&f->lock);
+
+	return f->outstanding < VCRYPT_MAX_QUEUE &&
+	       f->bytes < VCRYPT_MAX_BYTES;
+}
+
+static bool vcrypt_file_writable(struct vcrypt_file *f)
+{
+	bool room;
+
+	spin_lock(&f->lock);
+	room = vcrypt_file_room(f);
+	spin_unlock(&f->lock);
+	return room;
+}
+
+/* Takes room for a job of @bytes, waiting for it unless @nonblock. */
+static int vcrypt_file_reserve(struct vcrypt_file *f, u64 bytes,
+			       bool nonblock)
+{
+	for (;;) {
+		spin_lock(&f->lock);
+		if (vcrypt_file_room(f)) {
+			f->outstanding++;
+			f->bytes += bytes;
+			spin_unlock(&f->lock);
+			return 0;
+		}
+		spin_unlock(&f->lock);
+
+		if (nonblock)
+			return -EAGAIN;
+		if (wait_event_interruptible(f->queue.wait,
+					     vcrypt_file_writable(f) ||
+					     vcrypt_file_dead(f)))
+			return -EINTR;
+		if (vcrypt_file_dead(f))
+			return -ENODEV;
+	}
+}
+
+static void vcrypt_file_unreserve(struct vcrypt_file *f, u64 bytes)
+{
+	spin_lock(&f->lock);
+	f->outstanding--;
+	f->bytes -= bytes;
+	spin_unlock(&f->lock);
+	wake_up(&f->queue.wait);
+}
+
+static void vcrypt_ujob_done(struct vcrypt_job *job)
+{
+	struct vcrypt_ujob *uj = container_of(job, struct vcrypt_ujob, job);
+	struct vcrypt_file *f = uj->file;
+	struct vcrypt_req *req = job->req;
+	bool orphan;
+
+	uj->status = req->status;
+	uj->out_len = req->status ? 0 : req->out_len;
+	vcrypt_user_unmap(&uj->map, uj->out_len);
+	if (!uj->sync) {
+		vcrypt_req_free(req);
+		job->req = NULL;
+	}
+
+	spin_lock(&f->lock);
+	orphan = uj->orphan;
+	if (uj->sync)
+		uj->finished = true;
+	else
+		list_add_tail(&job->node, &f->done);
+	spin_unlock(&f->lock);
+
+	if (orphan) {
+		vcrypt_file_unreserve(f, uj->bytes);
+		vcrypt_ujob_free(uj);
+	} else {
+		wake_up(&f->queue.wait);
+	}
+	vcrypt_file_put(f);
+}
+
+static struct vcrypt_ujob *vcrypt_ujob_alloc(struct vcrypt_file *f, bool sync)
+{
+	struct vcrypt_ujob *uj;
+
+	uj = kzalloc(sizeof(*uj), GFP_KERNEL);
+	if (!uj)
+		return NULL;
+	uj->job.req = vcrypt_req_alloc(GFP_KERNEL);
+	if (!uj->job.req) {
+		kfree(uj);
+		return NULL;
+	}
+	uj->job.done = vcrypt_ujob_done;
+	uj->file = f;
+	uj->sync = sync;
+	return uj;
+}
+
+/*
+ * Queues @uj, whose request has its key, for @op. On error the caller
+ * frees @uj; on success it belongs to the file.
+ */
+static int vcrypt_ujob_queue(struct vcrypt_file *f, struct vcrypt_ujob *uj,
+			     const struct vcrypt_uop *op, bool nonblock)
+{
+	struct vcrypt_sched *sched = vcrypt_file_slice(f)->sched;
+	int ret;
+
+	uj->bytes = (u64)op->src_len + vcrypt_user_out_len(op);
+	ret = vcrypt_file_reserve(f, uj->bytes, nonblock);
+	if (ret)
+		return ret;
+
+	ret = vcrypt_user_map(&uj->map, uj->job.req, op, sched->max_sge);
+	if (ret)
+		goto err_unreserve;
+
+	kref_get(&f->ref);
+	ret = vcrypt_queue_add(&f->queue, &uj->job);
+	if (ret) {
+		vcrypt_file_put(f);
+		vcrypt_user_unmap(&uj->map, 0);
+		goto err_unreserve;
+	}
+	return 0;
+
+err_unreserve:
+	vcrypt_file_unreserve(f, uj->bytes);
+	return ret;
+}
+
+static int vcrypt_ioctl_info(struct vcrypt_file *f, void __user *arg)
+{
+	struct vcrypt_slice *slice = vcrypt_file_slice(f);
+	struct vcrypt_info info = {
+		.version = VCRYPT_ABI_VERSION,
+		.algs = slice->sched->caps & VCRYPT_USER_ALGS,
+		.slice = slice->minor,
+		.weight = vcrypt_sched_weight(slice),
+		.max_queue = VCRYPT_MAX_QUEUE,
+		.max_batch = VCRYPT_MAX_BATCH,
+		.max_data = slice->sched->max_data,
+		.max_sessions = VCRYPT_SESSIONS_MAX,
+		.max_bytes = VCRYPT_MAX_BYTES,
+	};
+
+	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static bool vcrypt_ujob_finished(struct vcrypt_ujob *uj)
+{
+	struct vcrypt_file *f = uj->file;
+	bool finished;
+
+	spin_lock(&f->lock);
+	finished = uj->finished;
+	spin_unlock(&f->lock);
+	return finished;
+}
+
+/* Waits for the sync job @uj; on success the caller owns it again. */
+static int vcrypt_ujob_wait(struct vcrypt_ujob *uj)
+{
+	struct vcrypt_file *f = uj->file;
+	bool finished;
+
+	if (!wait_event_interruptible(f->queue.wait, vcrypt_ujob_finished(uj)))
+		return 0;
+
+	spin_lock(&f->lock);
+	finished = uj->finished;
+	uj->orphan = !finished;
+	spin_unlock(&f->lock);
+	return finished ? 0 : -EINTR;
+}
+
+/*
+ * Runs one operation and waits for it. Synchronous whatever O_NONBLOCK,
+ * it also waits for room in the file.
+ */
+static int vcrypt_ioctl_op(struct vcrypt_file *f, void __user *arg)
+{
+	struct vcrypt_op __user *uop = arg;
+	struct vcrypt_ujob *uj;
+	struct vcrypt_uop op;
+	struct vcrypt_op o;
+	int ret;
+
+	if (copy_from_user(&o, uop, sizeof(o)))
+		return -EFAULT;
+	if (memchr_inv(o.reserved, 0, sizeof(o.reserved)))
+		return -EINVAL;
+	ret = vcrypt_user_check_alg(vcrypt_file_slice(f)->sched->caps, o.alg);
+	if (ret)
+		return ret;
+	ret = vcrypt_user_check_key(o.alg, o.key_len);
+	if (ret)
+		return ret;
+	op = (struct vcrypt_uop) {
+		.alg = o.alg, .flags = o.flags,
+		.iv = o.iv, .src = o.src, .dst = o.dst,
+		.iv_len = o.iv_len, .src_len = o.src_len, .dst_len = o.dst_len,
+		.aad_len = o.aad_len, .tag_len = o.tag_len,
+	};
+	ret = vcrypt_user_check(&op, vcrypt_file_slice(f)->sched->max_data);
+	if (ret)
+		return ret;
+
+	uj = vcrypt_ujob_alloc(f, true);
+	if (!uj)
+		return -ENOMEM;
+	uj->job.req->key_len = o.key_len;
+	if (copy_from_user(uj->job.req->key, u64_to_user_ptr(o.key),
+			   o.key_len)) {
+		ret = -EFAULT;
+		goto out_free;
+	}
+	ret = vcrypt_ujob_queue(f, uj, &op, false);
+	if (ret)
+		goto out_free;
+
+	ret = vcrypt_ujob_wait(uj);
+	if (ret)
+		return ret;	/* the job is the completion's to free */
+
+	ret = uj->status;
+	if (!ret && (o.alg == VCRYPT_ALG_AES_CBC || o.alg == VCRYPT_ALG_AES_CTR) &&
+	    copy_to_user(u64_to_user_ptr(o.iv), uj->job.req->iv, o.iv_len))
+		ret = -EFAULT;
+	if (put_user(uj->out_len, &uop->out_len) && !ret)
+		ret = -EFAULT;
+	vcrypt_file_unreserve(f, uj->bytes);
+out_free:
+	vcrypt_ujob_free(uj);
+	return ret;
+}
+
+static int vcrypt_submit_one(struct vcrypt_file *f,
+			     const struct vcrypt_request __user *ur,
+			     bool nonblock)
+{
+	struct vcrypt_request r;
+	struct vcrypt_ujob *uj;
+	struct vcrypt_uop op;
+	int ret;
+
+	if (copy_from_user(&r, ur, sizeof(r)))
+		return -EFAULT;
+	if (r.flags & ~VCRYPT_OP_DECRYPT ||
+	    memchr_inv(r.reserved, 0, sizeof(r.reserved)))
+		return -EINVAL;
+
+	uj = vcrypt_ujob_alloc(f, false);
+	if (!uj)
+		return -ENOMEM;
+	uj->tag = r.tag;
+	op = (struct vcrypt_uop) {
+		.flags = r.flags,
+		.iv = r.iv, .src = r.src, .dst = r.dst,
+		.iv_len = r.iv_len, .src_len = r.src_len, .dst_len = r.dst_len,
+		.aad_len = r.aad_len, .tag_len = r.tag_len,
+	};
+	ret = vcrypt_session_key(&f->sessions, r.session, uj->job.req,
+				 &op.alg);
+	if (!ret)
+		ret = vcrypt_user_check(&op,
+					vcrypt_file_slice(f)->sched->max_data);
+	if (!ret)
+		ret = vcrypt_ujob_queue(f, uj, &op, nonblock);
+	if (ret)
+		vcrypt_ujob_free(uj);
+	return ret;
+}
+
+/*
+ * Queues the requests in order until one fails or, once one is queued, the
+ * file is full: only the first request waits for room in a blocking file.
+ * done is set to the number queued; the call fails only if none was, with
+ * the first request's error.
+ */
+static int vcrypt_ioctl_submit(struct vcrypt_file *f, void __user *arg,
+			       bool nonblock)
+{
+	struct vcrypt_submit __user *usub = arg;
+	struct vcrypt_request __user *ureqs;
+	struct vcrypt_submit sub;
+	u32 done;
+	int ret = 0;
+
+	if (copy_from_user(&sub, usub, sizeof(sub)))
+		return -EFAULT;
+	if (!sub.count || sub.count > VCRYPT_MAX_BATCH ||
+	    memchr_inv(sub.reserved, 0, sizeof(sub.reserved)))
+		return -EINVAL;
+
+	ureqs = u64_to_user_ptr(sub.reqs);
+	for (done = 0; done < sub.count; done++) {
+		ret = vcrypt_submit_one(f, &ureqs[done], nonblock || done);
+		if (ret)
+			break;
+	}
+
+	if (put_user(done, &usub->done))
+		return -EFAULT;
+	return done ? 0 : ret;
+}
+
+static long vcrypt_file_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct vcrypt_file *f = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	if (vcrypt_file_dead(f))
+		return -ENODEV;
+
+	switch (cmd) {
+	case VCRYPT_IOC_INFO:
+		return vcrypt_ioctl_info(f, uarg);
+	case VCRYPT_IOC_SESSION_NEW:
+		return vcrypt_session_new(&f->sessions,
+					  vcrypt_file_slice(f)->sched->caps,
+					  uarg);
+	case VCRYPT_IOC_SESSION_FREE:
+		return vcrypt_session_free(&f->sessions, uarg);
+	case VCRYPT_IOC_OP:
+		return vcrypt_ioctl_op(f, uarg);
+	case VCRYPT_IOC_SUBMIT:
+		return vcrypt_ioctl_submit(f, uarg,
+					   file->f_flags & O_NONBLOCK);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static bool vcrypt_file_readable(struct vcrypt_file *f)
+{
+	bool any;
+
+	spin_lock(&f->lock);
+	any = !list_empty(&f->done);
+	spin_unlock(&f->lock);
+	return any;
+}
+
+static struct vcrypt_ujob *vcrypt_file_pop(struct vcrypt_file *f)
+{
+	struct vcrypt_ujob *uj;
+
+	spin_lock(&f->lock);
+	uj = list_first_entry_or_null(&f->done, struct vcrypt_ujob, job.node);
+	if (uj)
+		list_del(&uj->job.node);
+	spin_unlock(&f->lock);
+	return uj;
+}
+
+static ssize_t vcrypt_file_read(struct file *file, char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	struct vcrypt_file *f = file->private_data;
+	struct vcrypt_completion c;
+	struct vcrypt_ujob *uj;
+	size_t done = 0;
+
+	if (count < sizeof(c))
+		return -EINVAL;
+
+	for (;;) {
+		if (vcrypt_file_dead(f))
+			return -ENODEV;
+		uj = vcrypt_file_pop(f);
+		if (uj)
+			break;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (wait_event_interruptible(f->queue.wait,
+					     vcrypt_file_readable(f) ||
+					     vcrypt_file_dead(f)))
+			return -ERESTARTSYS;
+	}
+
+	do {
+		c = (struct vcrypt_completion) {
+			.tag = uj->tag,
+			.status = uj->status,
+			.out_len = uj->out_len,
+		};
+		if (copy_to_user(buf + done, &c, sizeof(c))) {
+			spin_lock(&f->lock);
+			list_add(&uj->job.node, &f->done);
+			spin_unlock(&f->lock);
+			return done ?: -EFAULT;
+		}
+		vcrypt_file_unreserve(f, uj->bytes);
+		vcrypt_ujob_free(uj);
+		done += sizeof(c);
+	} while (done + sizeof(c) <= count && (uj = vcrypt_file_pop(f)));
+
+	return done;
+}
+
+static __poll_t vcrypt_file_poll(struct file *file, poll_table *wait)
+{
+	struct vcrypt_file *f = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &f->queue.wait, wait);
+	if (vcrypt_file_dead(f))
+		return EPOLLERR | EPOLLHUP;
+
+	spin_lock(&f->lock);
+	if (!list_empty(&f->done))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (vcrypt_file_room(f))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	spin_unlock(&f->lock);
+	return mask;
+}
+
+static int vcrypt_file_open(struct inode *inode, struct file *file)
+{
+	struct vcrypt_slice *slice = container_of(inode->i_cdev,
+						  struct vcrypt_slice, cdev);
+	struct vcrypt_file *f;
+	int ret;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	kref_init(&f->ref);
+	spin_lock_init(&f->lock);
+	INIT_LIST_HEAD(&f->done);
+	vcrypt_sessions_init(&f->sessions);
+
+	get_device(&slice->dev);
+	ret = vcrypt_queue_attach(&f->queue, slice);
+	if (ret) {
+		put_device(&slice->dev);
+		kfree(f);
+		return ret;
+	}
+
+	file->private_data = f;
+	return stream_open(inode, file);
+}
+
+static int vcrypt_file_close(struct inode *inode, struct file *file)
+{
+	struct vcrypt_file *f = file->private_data;
+
+	vcrypt_queue_detach(&f->queue);
+	vcrypt_sessions_destroy(&f->sessions);
+	vcrypt_file_put(f);
+	return 0;
+}
+
+const struct file_operations vcrypt_fops = {
+	.owner = THIS_MODULE,
+	.open = vcrypt_file_open,
+	.release = vcrypt_file_close,
+	.read = vcrypt_file_read,
+	.poll = vcrypt_file_poll,
+	.unlocked_ioctl = vcrypt_file_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};

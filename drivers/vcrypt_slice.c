@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vcrypt: the slices of a card, their devices and their sysfs files.
+ *
+ * Slice s of card c is the device vcrypt<c * 256 + s> of class vcrypt,
+ * a child of the card's PCI device, with the character device of the same
+ * name; c is the card's index, the lowest free one when it was bound. The
+ * card's directory of slices, /sys/bus/pci/devices/<BDF>/vcrypt/, also
+ * holds the card's files: the number of slices and the scheduler's name.
+ * Each slice device has its weight and counters.
+ */
+#include <linux/capability.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/kdev_t.h>
+#include <linux/kstrtox.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "vcrypt.h"
+#include "vcrypt_sched.h"
+
+#define VCRYPT_CARDS_MAX	((MINORMASK + 1) / VCRYPT_SLICES_MAX)
+
+static unsigned int nr_slices = 4;
+
+static int vcrypt_nr_slices_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, VCRYPT_SLICES_MAX);
+}
+
+static const struct kernel_param_ops vcrypt_nr_slices_ops = {
+	.set = vcrypt_nr_slices_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(slices, &vcrypt_nr_slices_ops, &nr_slices, 0444);
+MODULE_PARM_DESC(slices, "Slices of each card when bound: 0 to 256 (default 4)");
+
+static DEFINE_IDA(vcrypt_card_ida);
+static dev_t vcrypt_devt;
+
+static char *vcrypt_devnode(const struct device *dev, umode_t *mode)
+{
+	if (mode)
+		*mode = 0600;
+	return NULL;
+}
+
+static const struct class vcrypt_class = {
+	.name = "vcrypt",
+	.devnode = vcrypt_devnode,
+};
+
+static struct vcrypt_slice *to_vcrypt_slice(struct device *dev)
+{
+	return container_of(dev, struct vcrypt_slice, dev);
+}
+
+static ssize_t weight_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%u\n", vcrypt_sched_weight(to_vcrypt_slice(dev)));
+}
+
+static ssize_t weight_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	unsigned int weight;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (kstrtouint(buf, 10, &weight) || weight < VCRYPT_WEIGHT_MIN ||
+	    weight > VCRYPT_WEIGHT_MAX)
+		return -EINVAL;
+
+	vcrypt_sched_set_weight(to_vcrypt_slice(dev), weight);
+	return count;
+}
+static DEVICE_ATTR_RW(weight);
+
+static ssize_t slice_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_vcrypt_slice(dev)->index);
+}
+static DEVICE_ATTR_RO(slice);
+
+/**
+ * struct vcrypt_stat_attr - a read-only counter of a slice
+ * @attr: the attribute
+ * @offset: of the counter in struct vcrypt_slice_stats
+ */
+struct vcrypt_stat_attr {
+	struct device_attribute attr;
+	size_t offset;
+};
+
+static ssize_t vcrypt_stat_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct vcrypt_stat_attr *sa = container_of(attr, struct vcrypt_stat_attr,
+						   attr);
+	struct vcrypt_slice_stats stats;
+	u64 *counter = (void *)&stats + sa->offset;
+
+	vcrypt_sched_get_stats(to_vcrypt_slice(dev), &stats);
+	return sysfs_emit(buf, "%llu\n", *counter);
+}
+
+static struct vcrypt_stat_attr vcrypt_stat_open_files = {
+	.attr = __ATTR(open_files, 0444, vcrypt_stat_show, NULL),
+	.offset = offsetof(struct vcrypt_slice_stats, queues),
+};
+
+static struct vcrypt_stat_attr vcrypt_stat_queued = {
+	.attr = __ATTR(queued, 0444, vcrypt_stat_show, NULL),
+	.offset = offsetof(struct vcrypt_slice_stats, queued),
+};
+
+static struct vcrypt_stat_attr vcrypt_stat_in_flight = {
+	.attr = __ATTR(in_flight, 0444, vcrypt_stat_show, NULL),
+	.offset = offsetof(struct vcrypt_slice_stats, in_flight),
+};
+
+static struct vcrypt_stat_attr vcrypt_stat_completed_ops = {
+	.attr = __ATTR(completed_ops, 0444, vcrypt_stat_show, NULL),
+	.offset = offsetof(struct vcrypt_slice_stats, completed_ops),
+};
+
+static struct vcrypt_stat_attr vcrypt_stat_completed_bytes = {
+	.attr = __ATTR(completed_bytes, 0444, vcrypt_stat_show, NULL),
+	.offset = offsetof(struct vcrypt_slice_stats, completed_bytes),
+};
+
+static struct vcrypt_stat_attr vcrypt_stat_errors = {
+	.attr = __ATTR(errors, 0444, vcrypt_stat_show, NULL),
+	.offset = offsetof(struct vcrypt_slice_stats, errors),
+};
+
+static struct vcrypt_stat_attr vcrypt_stat_card_time_ns = {
+	.attr = __ATTR(card_time_ns, 0444, vcrypt_stat_show, NULL),
+	.offset = offsetof(struct vcrypt_slice_stats, card_time_ns),
+};
+
+static struct attribute *vcrypt_slice_attrs[] = {
+	&dev_attr_weight.attr,
+	&dev_attr_slice.attr,
+	&vcrypt_stat_open_files.attr.attr,
+	&vcrypt_stat_queued.attr.attr,
+	&vcrypt_stat_in_flight.attr.attr,
+	&vcrypt_stat_completed_ops.attr.attr,
+	&vcrypt_stat_completed_bytes.attr.attr,
+	&vcrypt_stat_errors.attr.attr,
+	&vcrypt_stat_card_time_ns.attr.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(vcrypt_slice);
+
+static void vcrypt_slice_release(struct device *dev)
+{
+	struct vcrypt_slice *slice = to_vcrypt_slice(dev);
+
+	vcrypt_sched_put(slice->sched);
+	kfree(slice);
+}
+
+static struct vcrypt_slice *vcrypt_slice_create(struct vcrypt_dev *vd,
+						unsigned int index)
+{
+	struct vcrypt_slice *slice;
+	int ret;
+
+	slice = kzalloc(sizeof(*slice), GFP_KERNEL);
+	if (!slice)
+		return ERR_PTR(-ENOMEM);
+
+	vcrypt_sched_slice_init(slice, vd->sched);
+	slice->index = index;
+	slice->minor = vd->index * VCRYPT_SLICES_MAX + index;
+
+	device_initialize(&slice->dev);
+	slice->dev.class = &vcrypt_class;
+	slice->dev.parent = vd->dev;
+	slice->dev.devt = MKDEV(MAJOR(vcrypt_devt), slice->minor);
+	slice->dev.groups = vcrypt_slice_groups;
+	slice->dev.release = vcrypt_slice_release;
+	cdev_init(&slice->cdev, &vcrypt_fops);
+	slice->cdev.owner = THIS_MODULE;
+
+	ret = dev_set_name(&slice->dev, "vcrypt%u", slice->minor);
+	if (!ret)
+		ret = cdev_device_add(&slice->cdev, &slice->dev);
+	if (ret) {
+		put_device(&slice->dev);
+		return ERR_PTR(ret);
+	}
+	return slice;
+}
+
+/* The slice gets no new file and sends no more jobs to the card. */
+static void vcrypt_slice_stop(struct vcrypt_slice *slice)
+{
+	cdev_device_del(&slice->cdev, &slice->dev);
+	vcrypt_sched_slice_freeze(slice);
+}
+
+/*
+ * What the slice's open files still have queued fails, and every later
+ * call on them fails with -ENODEV. The slice is freed with its last file.
+ */
+static void vcrypt_slice_kill(struct vcrypt_slice *slice)
+{
+	vcrypt_sched_slice_kill(slice);
+	put_device(&slice->dev);
+}
+
+/*
+ * Removes a slice of a running card. Its jobs on the card finish first, so
+ * that its files see -ENODEV only once the card no longer writes to their
+ * buffers.
+ */
+static void vcrypt_slice_destroy(struct vcrypt_slice *slice)
+{
+	vcrypt_slice_stop(slice);
+	vcrypt_sched_slice_drain(slice);
+	vcrypt_slice_kill(slice);
+}
+
+/* Adds or removes slices at the end until the card has @n. */
+static int vcrypt_slices_set(struct vcrypt_dev *vd, unsigned int n)
+{
+	struct vcrypt_slice *slice;
+	int ret = 0;
+
+	mutex_lock(&vd->slices_lock);
+	while (vd->nr_slices < n) {
+		slice = vcrypt_slice_create(vd, vd->nr_slices);
+		if (IS_ERR(slice)) {
+			ret = PTR_ERR(slice);
+			break;
+		}
+		vd->slices[vd->nr_slices++] = slice;
+	}
+	while (vd->nr_slices > n)
+		vcrypt_slice_destroy(vd->slices[--vd->nr_slices]);
+	mutex_unlock(&vd->slices_lock);
+	return ret;
+}
+
+static struct vcrypt_dev *vcrypt_card_of(struct kobject *dir)
+{
+	return dev_get_drvdata(kobj_to_dev(dir->parent));
+}
+
+static ssize_t slices_show(struct kobject *dir, struct kobj_attribute *attr,
+			   char *buf)
+{
+	struct vcrypt_dev *vd = vcrypt_card_of(dir);
+	unsigned int n;
+
+	mutex_lock(&vd->slices_lock);
+	n = vd->nr_slices;
+	mutex_unlock(&vd->slices_lock);
+	return sysfs_emit(buf, "%u\n", n);
+}
+
+static ssize_t slices_store(struct kobject *dir, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	unsigned int n;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (kstrtouint(buf, 10, &n) || n > VCRYPT_SLICES_MAX)
+		return -EINVAL;
+
+	ret = vcrypt_slices_set(vcrypt_card_of(dir), n);
+	return ret ?: count;
+}
+
+static struct kobj_attribute vcrypt_card_slices = __ATTR_RW(slices);
+
+static ssize_t scheduler_show(struct kobject *dir, struct kobj_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  vcrypt_sched_name(vcrypt_card_of(dir)->sched));
+}
+
+static struct kobj_attribute vcrypt_card_scheduler = __ATTR_RO(scheduler);
+
+static struct attribute *vcrypt_card_attrs[] = {
+	&vcrypt_card_slices.attr,
+	&vcrypt_card_scheduler.attr,
+	NULL
+};
+
+static const struct attribute_group vcrypt_card_group = {
+	.attrs = vcrypt_card_attrs,
+};
+
+static void vcrypt_placeholder_release(struct device *dev)
+{
+	kfree(dev);
+}
+
+/*
+ * The devices of a class whose parent has no class, as the slices under
+ * their PCI device, live in a directory named after the class that the
+ * driver core creates with the first of them and removes with the last:
+ * /sys/bus/pci/devices/<BDF>/vcrypt/. The card's own attributes go in that
+ * directory too, so the card keeps it from probe to remove with a
+ * reference of its own. A placeholder device, never announced, has the
+ * driver core create it before any slice exists.
+ */
+static struct kobject *vcrypt_card_dir_get(struct vcrypt_dev *vd)
+{
+	struct kobject *dir;
+	struct device *dev;
+	int ret;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	device_initialize(dev);
+	dev->class = &vcrypt_class;
+	dev->parent = vd->dev;
+	dev->release = vcrypt_placeholder_release;
+	dev_set_uevent_suppress(dev, true);
+
+	ret = dev_set_name(dev, "vcrypt-card%u", vd->index);
+	if (!ret)
+		ret = device_add(dev);
+	if (ret) {
+		put_device(dev);
+		return ERR_PTR(ret);
+	}
+	dir = kobject_get(dev->kobj.parent);
+	device_unregister(dev);
+	return dir;
+}
+
+/**
+ * vcrypt_slices_add_card() - give a new card its index, slices and sysfs files
+ * @vd: the card, with its scheduler started and its driver data set
+ *
+ * Return: 0 or a negative errno.
+ */
+int vcrypt_slices_add_card(struct vcrypt_dev *vd)
+{
+	int ret;
+
+	ret = ida_alloc_max(&vcrypt_card_ida, VCRYPT_CARDS_MAX - 1, GFP_KERNEL);
+	if (ret < 0)
+		return ret;
+	vd->index = ret;
+	mutex_init(&vd->slices_lock);
+
+	vd->card_dir = vcrypt_card_dir_get(vd);
+	if (IS_ERR(vd->card_dir)) {
+		ret = PTR_ERR(vd->card_dir);
+		goto err_ida;
+	}
+
+	ret = vcrypt_slices_set(vd, READ_ONCE(nr_slices));
+	if (ret)
+		goto err_slices;
+
+	ret = sysfs_create_group(vd->card_dir, &vcrypt_card_group);
+	if (ret)
+		goto err_slices;
+	return 0;
+
+err_slices:
+	vcrypt_slices_set(vd, 0);
+	kobject_put(vd->card_dir);
+err_ida:
+	mutex_destroy(&vd->slices_lock);
+	ida_free(&vcrypt_card_ida, vd->index);
+	return ret;
+}
+
+/**
+ * vcrypt_slices_stop_card() - stop the slices of a card being removed
+ * @vd: the card
+ *
+ * Removes the card's sysfs files and the slices' devices, and stops
+ * sending the slices' jobs to the card. Their open files notice nothing
+ * until vcrypt_slices_remove_card().
+ */
+void vcrypt_slices_stop_card(struct vcrypt_dev *vd)
+{
+	unsigned int i;
+
+	sysfs_remove_group(vd->card_dir, &vcrypt_card_group);
+	for (i = 0; i < vd->nr_slices; i++)
+		vcrypt_slice_stop(vd->slices[i]);
+}
+
+/**
+ * vcrypt_slices_remove_card() - remove the slices of a card
+ * @vd: the card, after vcrypt_slices_stop_card() and with its ring stopped
+ *
+ * Open files of the slices stay valid; every call on them but close fails
+ * with -ENODEV.
+ */
+void vcrypt_slices_remove_card(struct vcrypt_dev *vd)
+{
+	while (vd->nr_slices)
+		vcrypt_slice_kill(vd->slices[--vd->nr_slices]);
+	kobject_put(vd->card_dir);
+	mutex_destroy(&vd->slices_lock);
+	ida_free(&vcrypt_card_ida, vd->index);
+}
+
+/**
+ * vcrypt_slice_init() - register the class and the character device region
+ *
+ * Return: 0 or a negative errno.
+ */
+int vcrypt_slice_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&vcrypt_devt, 0, MINORMASK + 1,
+				  KBUILD_MODNAME);
+	if (ret)
+		return ret;
+
+	ret = class_register(&vcrypt_class);
+	if (ret)
+		unregister_chrdev_region(vcrypt_devt, MINORMASK + 1);
+	return ret;
+}
+
+/**
+ * vcrypt_slice_exit() - undo vcrypt_slice_init()
+ */
+void vcrypt_slice_exit(void)
+{
+	class_unregister(&vcrypt_class);
+	unregister_chrdev_region(vcrypt_devt, MINORMASK + 1);
+}
