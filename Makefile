@@ -21,9 +21,9 @@ endif
 
 CHECKPATCH	:= $(KERNEL_DIR)/src/scripts/checkpatch.pl
 
-.PHONY: all module deps kernel qemu guest run check vm-run clean
+.PHONY: all module tools deps kernel qemu guest run check vm-run clean
 
-all: module
+all: module tools
 
 deps: $(HOST_DEPS)
 
@@ -41,6 +41,9 @@ module: $(KERNEL_DIR)/.done
 endif
 module: $(HOST_DEPS)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+tools:
+	$(MAKE) -C tools/vcryptctl
 
 qemu: $(HOST_DEPS)
 	bash qemu-model/build.sh $(QEMU_DIR)

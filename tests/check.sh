@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: every test of vcrypt, in three stages.
+# make check: every test of vcrypt, in four stages.
 #   qtest   the QEMU device model's qtest (qemu-model/run-qtest.sh)
+#   tools   vcryptctl's own tests on a fake sysfs tree (host side)
 #   lint    checkpatch --strict on every C file of the product and of the
 #           tests, and a sparse (C=2) W=1 build of the module that must
 #           give no warning
@@ -73,6 +74,25 @@ stage_qtest() {
 		f=1
 	fi
 	result qtest "$p" "$f"
+}
+
+stage_tools() {
+	local rc=0 p f
+
+	echo "check: == tools"
+	make -s -C tools/vcryptctl check >"$log/tools" 2>&1 || rc=$?
+	grep -E '^(not )?ok ' "$log/tools" || true
+	read -r p f < <(count_tap "$log/tools" "")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "check: tools: exit status $rc"
+		tail -n 20 "$log/tools"
+		f=1
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		echo "check: tools: no test ran"
+		f=1
+	fi
+	result tools "$p" "$f"
 }
 
 stage_lint() {
@@ -155,12 +175,12 @@ stage_guest() {
 	result guest "$p" "$f"
 }
 
-stages=${*:-qtest lint guest}
+stages=${*:-qtest tools lint guest}
 for stage in $stages; do
 	case $stage in
-	qtest | lint | guest) ;;
+	qtest | tools | lint | guest) ;;
 	*)
-		echo "check: unknown stage $stage (qtest, lint, guest)" >&2
+		echo "check: unknown stage $stage (qtest, tools, lint, guest)" >&2
 		exit 2
 		;;
 	esac
