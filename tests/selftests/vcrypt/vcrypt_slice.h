@@ -1,0 +1,744 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the selftests of the slices (/dev/vcryptN): the card's
+ * and the slices' sysfs attributes, the slice ioctls, waiting for
+ * completions with a time limit, and a set of known-answer requests built
+ * from the published vectors of vcrypt_vectors.h.
+ *
+ * Slice s of the first card is /dev/vcrypt<base + s>, where base is 256
+ * times the card's number; struct vs_card holds it.
+ */
+#ifndef VCRYPT_SLICE_H
+#define VCRYPT_SLICE_H
+
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+
+#include "vcrypt_test.h"
+#include "vcrypt_vectors.h"
+
+#define VS_CLASS		"/sys/class/vcrypt"
+/* The card's attribute group, below its PCI device */
+#define VS_CARD_GROUP		"vcrypt"
+#define VS_NODES_PER_CARD	256
+#define VS_SLICES_MAX		256
+#define VS_WEIGHT_DEFAULT	100
+#define VS_WEIGHT_MAX		10000
+/* Longest wait for anything the card does; it needs milliseconds */
+#define VS_TIMEOUT_MS		10000
+/* How long "nothing happens" is watched for */
+#define VS_QUIET_MS		300
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* Every algorithm of the card, as struct vcrypt_info.algs reports them */
+#define VS_ALGS_ALL	((1u << VCRYPT_ALG_AES_CBC) | \
+			 (1u << VCRYPT_ALG_AES_CTR) | \
+			 (1u << VCRYPT_ALG_AES_XTS) | \
+			 (1u << VCRYPT_ALG_AES_GCM) | \
+			 (1u << VCRYPT_ALG_SHA256) | \
+			 (1u << VCRYPT_ALG_SHA512) | \
+			 (1u << VCRYPT_ALG_HMAC_SHA256))
+
+/*
+ * Published vectors the slice tests need besides those of
+ * vcrypt_vectors.h, spelt as in kat_gcm.c and kat_hash.c: a definition
+ * there or in vcrypt_vectors.h takes precedence.
+ */
+
+/* McGrew and Viega, GCM test case 3: tag */
+#ifndef GCM_TC3_TAG
+#define GCM_TC3_TAG \
+	"\x4d\x5c\x2a\xf3\x27\xcd\x64\xa6\x2c\xf3\x5a\xbd\x2b\xa6\xfa\xb4"
+#endif
+
+/* FIPS 180-2 B.1 and C.1: the digests of "abc" */
+#ifndef SHA256_ABC
+#define SHA256_ABC \
+	"\xba\x78\x16\xbf\x8f\x01\xcf\xea\x41\x41\x40\xde\x5d\xae\x22\x23" \
+	"\xb0\x03\x61\xa3\x96\x17\x7a\x9c\xb4\x10\xff\x61\xf2\x00\x15\xad"
+#endif
+
+#ifndef SHA512_ABC
+#define SHA512_ABC \
+	"\xdd\xaf\x35\xa1\x93\x61\x7a\xba\xcc\x41\x73\x49\xae\x20\x41\x31" \
+	"\x12\xe6\xfa\x4e\x89\xa9\x7e\xa2\x0a\x9e\xee\xe6\x4b\x55\xd3\x9a" \
+	"\x21\x92\x99\x2a\x27\x4f\xc1\xa8\x36\xba\x3c\x23\xa3\xfe\xeb\xbd" \
+	"\x45\x4d\x44\x23\x64\x3c\xe8\x0e\x2a\x9a\xc9\x4f\xa5\x4c\xa4\x9f"
+#endif
+
+/* RFC 4231 test case 2: key "Jefe", "what do ya want for nothing?" */
+#ifndef RFC4231_2_KEY
+#define RFC4231_2_KEY \
+	"\x4a\x65\x66\x65"
+#endif
+
+#ifndef RFC4231_2_MSG
+#define RFC4231_2_MSG \
+	"\x77\x68\x61\x74\x20\x64\x6f\x20\x79\x61\x20\x77\x61\x6e\x74\x20" \
+	"\x66\x6f\x72\x20\x6e\x6f\x74\x68\x69\x6e\x67\x3f"
+#endif
+
+#ifndef RFC4231_2_MAC
+#define RFC4231_2_MAC \
+	"\x5b\xdc\xc1\x46\xbf\x60\x75\x4e\x6a\x04\x24\x26\x08\x95\x75\xc7" \
+	"\x5a\x00\x3f\x08\x9d\x27\x39\x83\x9d\xec\x58\xb9\x64\xec\x38\x43"
+#endif
+
+/*
+ * SP 800-38A F.5.1: the counter block after the example's four blocks
+ * (the initial counter block plus 4), which AES-CTR writes back.
+ */
+#define VS_CTR_NEXT_IV \
+	"\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7\xf8\xf9\xfa\xfb\xfc\xfd\xff\x03"
+
+/* IEEE 1619 vector 4: data unit sequence number 0 as the tweak */
+#define VS_XTS_IV0 \
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+
+#define VS_SLICE(s)	{ .p = (const __u8 *)(s), .len = sizeof(s) - 1 }
+/* The last 16-byte block of a string literal */
+#define VS_LAST_BLOCK(s) { .p = (const __u8 *)(s) + sizeof(s) - 17, .len = 16 }
+
+/**
+ * struct vs_kat - one known-answer operation
+ * @name: for messages
+ * @alg: VCRYPT_ALG_*
+ * @flags: VCRYPT_OP_*
+ * @key: the key (.len 0: none)
+ * @iv: the IV (.len 0: none)
+ * @src: the source, laid out as for struct vcrypt_op
+ * @out: what the destination must hold; out_len is @out.len
+ * @next_iv: the IV that VCRYPT_IOC_OP writes back (CBC, CTR); .len 0:
+ *	the IV is left as it was
+ * @aad_len: AES-GCM associated data length
+ * @tag_len: AES-GCM tag length
+ */
+struct vs_kat {
+	const char *name;
+	__u32 alg;
+	__u32 flags;
+	struct vt_bytes key;
+	struct vt_bytes iv;
+	struct vt_bytes src;
+	struct vt_bytes out;
+	struct vt_bytes next_iv;
+	__u32 aad_len;
+	__u32 tag_len;
+};
+
+static const struct vs_kat vs_kats[] = {
+	{
+		.name = "aes-128-cbc encrypt (SP 800-38A F.2.1)",
+		.alg = VCRYPT_ALG_AES_CBC,
+		.key = VS_SLICE(SP800_38A_KEY128),
+		.iv = VS_SLICE(SP800_38A_CBC_IV),
+		.src = VS_SLICE(SP800_38A_PT),
+		.out = VS_SLICE(SP800_38A_CBC128_CT),
+		.next_iv = VS_LAST_BLOCK(SP800_38A_CBC128_CT),
+	}, {
+		.name = "aes-128-cbc decrypt (SP 800-38A F.2.2)",
+		.alg = VCRYPT_ALG_AES_CBC,
+		.flags = VCRYPT_OP_DECRYPT,
+		.key = VS_SLICE(SP800_38A_KEY128),
+		.iv = VS_SLICE(SP800_38A_CBC_IV),
+		.src = VS_SLICE(SP800_38A_CBC128_CT),
+		.out = VS_SLICE(SP800_38A_PT),
+		.next_iv = VS_LAST_BLOCK(SP800_38A_CBC128_CT),
+	}, {
+		.name = "aes-128-ctr encrypt (SP 800-38A F.5.1)",
+		.alg = VCRYPT_ALG_AES_CTR,
+		.key = VS_SLICE(SP800_38A_KEY128),
+		.iv = VS_SLICE(SP800_38A_CTR_IV),
+		.src = VS_SLICE(SP800_38A_PT),
+		.out = VS_SLICE(SP800_38A_CTR128_CT),
+		.next_iv = VS_SLICE(VS_CTR_NEXT_IV),
+	}, {
+		.name = "aes-128-ctr decrypt (SP 800-38A F.5.2)",
+		.alg = VCRYPT_ALG_AES_CTR,
+		.flags = VCRYPT_OP_DECRYPT,
+		.key = VS_SLICE(SP800_38A_KEY128),
+		.iv = VS_SLICE(SP800_38A_CTR_IV),
+		.src = VS_SLICE(SP800_38A_CTR128_CT),
+		.out = VS_SLICE(SP800_38A_PT),
+		.next_iv = VS_SLICE(VS_CTR_NEXT_IV),
+	}, {
+		.name = "xts-aes-128 encrypt (IEEE 1619 vector 4)",
+		.alg = VCRYPT_ALG_AES_XTS,
+		.key = VS_SLICE(IEEE1619_V4_KEY),
+		.iv = VS_SLICE(VS_XTS_IV0),
+		.src = VS_SLICE(IEEE1619_PT512),
+		.out = VS_SLICE(IEEE1619_V4_CT),
+	}, {
+		.name = "xts-aes-128 decrypt (IEEE 1619 vector 4)",
+		.alg = VCRYPT_ALG_AES_XTS,
+		.flags = VCRYPT_OP_DECRYPT,
+		.key = VS_SLICE(IEEE1619_V4_KEY),
+		.iv = VS_SLICE(VS_XTS_IV0),
+		.src = VS_SLICE(IEEE1619_V4_CT),
+		.out = VS_SLICE(IEEE1619_PT512),
+	}, {
+		.name = "aes-128-gcm encrypt (GCM test case 3)",
+		.alg = VCRYPT_ALG_AES_GCM,
+		.key = VS_SLICE(GCM_KF_128),
+		.iv = VS_SLICE(GCM_IVF),
+		.src = VS_SLICE(GCM_P64),
+		.out = VS_SLICE(GCM_TC3_CT GCM_TC3_TAG),
+		.tag_len = 16,
+	}, {
+		.name = "aes-128-gcm decrypt (GCM test case 3)",
+		.alg = VCRYPT_ALG_AES_GCM,
+		.flags = VCRYPT_OP_DECRYPT,
+		.key = VS_SLICE(GCM_KF_128),
+		.iv = VS_SLICE(GCM_IVF),
+		.src = VS_SLICE(GCM_TC3_CT GCM_TC3_TAG),
+		.out = VS_SLICE(GCM_P64),
+		.tag_len = 16,
+	}, {
+		.name = "sha-256 of \"abc\" (FIPS 180-2 B.1)",
+		.alg = VCRYPT_ALG_SHA256,
+		.src = VS_SLICE("abc"),
+		.out = VS_SLICE(SHA256_ABC),
+	}, {
+		.name = "sha-512 of \"abc\" (FIPS 180-2 C.1)",
+		.alg = VCRYPT_ALG_SHA512,
+		.src = VS_SLICE("abc"),
+		.out = VS_SLICE(SHA512_ABC),
+	}, {
+		.name = "hmac-sha-256 (RFC 4231 test case 2)",
+		.alg = VCRYPT_ALG_HMAC_SHA256,
+		.key = VS_SLICE(RFC4231_2_KEY),
+		.src = VS_SLICE(RFC4231_2_MSG),
+		.out = VS_SLICE(RFC4231_2_MAC),
+	},
+};
+
+/* Room for the source or the destination of any of vs_kats */
+#define VS_KAT_MAX	512
+/* Canary bytes after each destination */
+#define VS_CANARY	0xa5
+#define VS_CANARY_LEN	16
+
+/* The first card and the node number of its slice 0 */
+struct vs_card {
+	char bdf[VT_NAME_MAX];
+	char dir[VT_PATH_MAX];	/* /sys/bus/pci/devices/<bdf>/VS_CARD_GROUP */
+	unsigned int base;
+};
+
+static inline long long vs_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline void vs_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* Read a sysfs file without its trailing newline; 0 or -errno */
+static inline int vs_read_str(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+/* A sysfs file holding one decimal number; 0, -errno or -EBADMSG */
+static inline int vs_read_u64(const char *path, __u64 *val)
+{
+	char buf[64], *end;
+	int ret;
+
+	ret = vs_read_str(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (buf[0] < '0' || buf[0] > '9')
+		return -EBADMSG;
+	errno = 0;
+	*val = strtoull(buf, &end, 10);
+	return errno || *end ? -EBADMSG : 0;
+}
+
+/* Write @s to a sysfs file in one write(2); 0 or -errno */
+static inline int vs_write_str(const char *path, const char *s)
+{
+	ssize_t n;
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != strlen(s))
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+static inline int vs_write_u64(const char *path, __u64 val)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu\n", val);
+	return vs_write_str(path, buf);
+}
+
+/*
+ * Base node number of the card: from any of its slices, as N - slice;
+ * 0 (the first card) while it has none.
+ */
+static inline void vs_find_base(struct vs_card *c)
+{
+	char path[VT_PATH_MAX], link[VT_PATH_MAX];
+	struct dirent *de;
+	const char *name;
+	__u64 slice;
+	ssize_t n;
+	DIR *d;
+
+	c->base = 0;
+	d = opendir(VS_CLASS);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "vcrypt", 6))
+			continue;
+		snprintf(path, sizeof(path), VS_CLASS "/%s/device", de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = '\0';
+		name = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+		if (strcmp(name, c->bdf))
+			continue;
+		snprintf(path, sizeof(path), VS_CLASS "/%s/slice", de->d_name);
+		if (vs_read_u64(path, &slice))
+			continue;
+		c->base = (unsigned int)(strtoul(de->d_name + 6, NULL, 10) -
+					 slice);
+		break;
+	}
+	closedir(d);
+}
+
+/*
+ * Find the first card; 0, or -1 if there is none or it has no attribute
+ * VS_CARD_GROUP/slices
+ */
+static inline int vs_card_open(struct vs_card *c)
+{
+	char path[VT_PATH_MAX + 16];
+	struct stat st;
+
+	memset(c, 0, sizeof(*c));
+	if (vt_find_card(c->bdf))
+		return -1;
+	snprintf(c->dir, sizeof(c->dir), VT_PCI_DEVICES "/%s/" VS_CARD_GROUP,
+		 c->bdf);
+	snprintf(path, sizeof(path), "%s/slices", c->dir);
+	if (stat(path, &st))
+		return -1;
+	vs_find_base(c);
+	return 0;
+}
+
+static inline int vs_get_slices(struct vs_card *c, unsigned int *n)
+{
+	char path[VT_PATH_MAX + 16];
+	__u64 v = 0;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/slices", c->dir);
+	ret = vs_read_u64(path, &v);
+	*n = (unsigned int)v;
+	return ret;
+}
+
+static inline int vs_set_slices(struct vs_card *c, unsigned int n)
+{
+	char path[VT_PATH_MAX + 16];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/slices", c->dir);
+	ret = vs_write_u64(path, n);
+	if (!ret)
+		vs_find_base(c);
+	return ret;
+}
+
+static inline void vs_node_path(struct vs_card *c, unsigned int s, char *buf,
+				size_t len)
+{
+	snprintf(buf, len, "/dev/vcrypt%u", c->base + s);
+}
+
+static inline void vs_attr_path(struct vs_card *c, unsigned int s,
+				const char *attr, char *buf, size_t len)
+{
+	snprintf(buf, len, VS_CLASS "/vcrypt%u/%s", c->base + s, attr);
+}
+
+/* A counter of slice @s; 0 or -errno */
+static inline int vs_attr(struct vs_card *c, unsigned int s, const char *attr,
+			  __u64 *val)
+{
+	char path[VT_PATH_MAX];
+
+	vs_attr_path(c, s, attr, path, sizeof(path));
+	return vs_read_u64(path, val);
+}
+
+/* The counter, or ~0 if it cannot be read (fails any comparison) */
+static inline __u64 vs_attr_val(struct vs_card *c, unsigned int s,
+				const char *attr)
+{
+	__u64 v;
+
+	return vs_attr(c, s, attr, &v) ? ~0ull : v;
+}
+
+static inline int vs_set_weight(struct vs_card *c, unsigned int s, __u64 w)
+{
+	char path[VT_PATH_MAX];
+
+	vs_attr_path(c, s, "weight", path, sizeof(path));
+	return vs_write_u64(path, w);
+}
+
+/* Wait until @path exists (@exists) or not; 0, or -ETIMEDOUT */
+static inline int vs_wait_path(const char *path, bool exists, int ms)
+{
+	long long end = vs_now_ns() + ms * 1000000LL;
+	struct stat st;
+
+	while ((stat(path, &st) == 0) != exists) {
+		if (vs_now_ns() > end)
+			return -ETIMEDOUT;
+		vs_sleep_ms(10);
+	}
+	return 0;
+}
+
+/* Open slice @s of the card; an fd or -errno */
+static inline int vs_open(struct vs_card *c, unsigned int s, int flags)
+{
+	char path[64];
+	int fd;
+
+	vs_node_path(c, s, path, sizeof(path));
+	vs_wait_path(path, true, 1000);
+	fd = open(path, O_RDWR | O_CLOEXEC | flags);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Make the card have at least @n slices, all with the default weight;
+ * the number it had goes to @old. 0 or -errno.
+ */
+static inline int vs_need_slices(struct vs_card *c, unsigned int n,
+				 unsigned int *old)
+{
+	char path[64];
+	unsigned int s;
+	int ret;
+
+	ret = vs_get_slices(c, old);
+	if (ret)
+		return ret;
+	if (*old < n) {
+		ret = vs_set_slices(c, n);
+		if (ret)
+			return ret;
+	}
+	for (s = 0; s < n; s++) {
+		vs_node_path(c, s, path, sizeof(path));
+		ret = vs_wait_path(path, true, 1000);
+		if (ret)
+			return ret;
+		ret = vs_set_weight(c, s, VS_WEIGHT_DEFAULT);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static inline int vs_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+static inline int vs_info(int fd, struct vcrypt_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	return vs_ioctl(fd, VCRYPT_IOC_INFO, info);
+}
+
+/* A session for @alg with @key_len bytes of @key; 0 or -errno */
+static inline int vs_session(int fd, __u32 alg, const void *key,
+			     __u32 key_len, __u32 *handle)
+{
+	struct vcrypt_session_new s = {
+		.alg = alg,
+		.key = vt_ptr(key),
+		.key_len = key_len,
+	};
+	int ret;
+
+	ret = vs_ioctl(fd, VCRYPT_IOC_SESSION_NEW, &s);
+	if (!ret)
+		*handle = s.handle;
+	return ret;
+}
+
+static inline int vs_session_free(int fd, __u32 handle)
+{
+	return vs_ioctl(fd, VCRYPT_IOC_SESSION_FREE, &handle);
+}
+
+/* Submit @count requests; @done gets how many were queued. 0 or -errno */
+static inline int vs_submit(int fd, struct vcrypt_request *reqs, __u32 count,
+			    __u32 *done)
+{
+	struct vcrypt_submit sub = {
+		.reqs = vt_ptr(reqs),
+		.count = count,
+	};
+	int ret;
+
+	ret = vs_ioctl(fd, VCRYPT_IOC_SUBMIT, &sub);
+	*done = sub.done;
+	return ret;
+}
+
+/*
+ * Wait up to @ms for completions and read at most @max of them. Returns
+ * how many were read, -ETIMEDOUT, or -errno of poll(2) or read(2).
+ */
+static inline int vs_read_wait(int fd, struct vcrypt_completion *comps,
+			       unsigned int max, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	int ret;
+
+	ret = poll(&pfd, 1, ms);
+	if (ret < 0)
+		return -errno;
+	if (!ret)
+		return -ETIMEDOUT;
+	if (pfd.revents & (POLLERR | POLLHUP) && !(pfd.revents & POLLIN))
+		return -ENODEV;
+	n = read(fd, comps, max * sizeof(*comps));
+	if (n < 0)
+		return -errno;
+	if (n % sizeof(*comps))
+		return -EMSGSIZE;
+	return (int)(n / sizeof(*comps));
+}
+
+/*
+ * Read exactly @count completions within VS_TIMEOUT_MS of silence; returns
+ * @count, or what vs_read_wait() failed with.
+ */
+static inline int vs_read_all(int fd, struct vcrypt_completion *comps,
+			      unsigned int count)
+{
+	unsigned int got = 0;
+	int n;
+
+	while (got < count) {
+		n = vs_read_wait(fd, comps + got, count - got, VS_TIMEOUT_MS);
+		if (n < 0)
+			return n;
+		got += n;
+	}
+	return got;
+}
+
+/* Nothing to read for VS_QUIET_MS: true */
+static inline bool vs_quiet(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, VS_QUIET_MS) == 0;
+}
+
+/* Set or clear O_NONBLOCK */
+static inline int vs_nonblock(int fd, bool on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return -errno;
+	fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
+	return fcntl(fd, F_SETFL, fl) ? -errno : 0;
+}
+
+/* A page that user memory accesses fault on, for EFAULT tests */
+static inline void *vs_bad_page(void)
+{
+	void *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* A line "NAME VALUE" of the card's debugfs stats; 0 or -errno */
+static inline int vs_card_stat(struct vs_card *c, const char *name,
+			       __u64 *val)
+{
+	char path[VT_PATH_MAX], key[64];
+	unsigned long long v;
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), VT_DEBUGFS "/%s/stats", c->bdf);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fscanf(f, "%63s %llu", key, &v) == 2) {
+		if (!strcmp(key, name)) {
+			*val = v;
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * Card time of one request of @src_len bytes, per the card's rate model:
+ * 1e9 / ops_per_sec + src_len * 1e9 / bytes_per_sec ns.
+ */
+static inline __u64 vs_card_time(__u64 rate_ops, __u64 rate_bytes,
+				 __u64 src_len)
+{
+	__u64 t = 0;
+
+	if (src_len > VCRYPT_HW_DATA_MAX)
+		src_len = VCRYPT_HW_DATA_MAX;
+	if (rate_ops)
+		t += 1000000000ull / rate_ops;
+	if (rate_bytes)
+		t += src_len * 1000000000ull / rate_bytes;
+	return t;
+}
+
+/*
+ * Buffers for one vs_kat operation: the key, the IV and the source
+ * copied to writable memory, and a destination with a canary after it.
+ */
+struct vs_kat_buf {
+	__u8 key[64];
+	__u8 iv[16];
+	__u8 src[VS_KAT_MAX];
+	__u8 dst[VS_KAT_MAX + VS_CANARY_LEN];
+};
+
+static inline void vs_kat_prepare(const struct vs_kat *k, struct vs_kat_buf *b)
+{
+	memcpy(b->key, k->key.p, k->key.len);
+	memcpy(b->iv, k->iv.p, k->iv.len);
+	memcpy(b->src, k->src.p, k->src.len);
+	memset(b->dst, VS_CANARY, sizeof(b->dst));
+}
+
+/* The VCRYPT_IOC_OP of @k on @b */
+static inline void vs_kat_op(const struct vs_kat *k, struct vs_kat_buf *b,
+			     struct vcrypt_op *op)
+{
+	vs_kat_prepare(k, b);
+	memset(op, 0, sizeof(*op));
+	op->alg = k->alg;
+	op->flags = k->flags;
+	op->key = k->key.len ? vt_ptr(b->key) : 0;
+	op->key_len = k->key.len;
+	op->iv = k->iv.len ? vt_ptr(b->iv) : 0;
+	op->iv_len = k->iv.len;
+	op->src = vt_ptr(b->src);
+	op->src_len = k->src.len;
+	op->dst = vt_ptr(b->dst);
+	op->dst_len = VS_KAT_MAX;
+	op->aad_len = k->aad_len;
+	op->tag_len = k->tag_len;
+}
+
+/* The request of @k on @b in session @handle */
+static inline void vs_kat_req(const struct vs_kat *k, struct vs_kat_buf *b,
+			      __u32 handle, __u64 tag,
+			      struct vcrypt_request *r)
+{
+	vs_kat_prepare(k, b);
+	memset(r, 0, sizeof(*r));
+	r->tag = tag;
+	r->session = handle;
+	r->flags = k->flags;
+	r->iv = k->iv.len ? vt_ptr(b->iv) : 0;
+	r->iv_len = k->iv.len;
+	r->src = vt_ptr(b->src);
+	r->src_len = k->src.len;
+	r->dst = vt_ptr(b->dst);
+	r->dst_len = VS_KAT_MAX;
+	r->aad_len = k->aad_len;
+	r->tag_len = k->tag_len;
+}
+
+/*
+ * Check the result of @k in @b: @out_len, the output, the canary after it
+ * and, with @op (VCRYPT_IOC_OP), the IV written back. Returns NULL or what
+ * is wrong.
+ */
+static inline const char *vs_kat_check(const struct vs_kat *k,
+				       const struct vs_kat_buf *b,
+				       __u32 out_len, bool op)
+{
+	const struct vt_bytes *iv = &k->iv;
+	unsigned int i;
+
+	if (out_len != k->out.len)
+		return "wrong out_len";
+	if (vt_diff(b->dst, k->out.p, k->out.len) >= 0)
+		return "wrong output";
+	for (i = k->out.len; i < k->out.len + VS_CANARY_LEN; i++)
+		if (b->dst[i] != VS_CANARY)
+			return "written past out_len";
+	if (op && k->next_iv.len)
+		iv = &k->next_iv;
+	if (vt_diff(b->iv, iv->p, iv->len) >= 0)
+		return op && k->next_iv.len ? "wrong next IV written back" :
+					      "IV changed";
+	return NULL;
+}
+
+#endif /* VCRYPT_SLICE_H */

@@ -1,0 +1,294 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# vcryptctl against the driver: status (table and JSON) shows what sysfs
+# holds; weight and slices change sysfs as asked, whichever way the slice
+# or card is named; every bad argument gives exit status 2 and a message,
+# before sysfs is touched; an operation that fails gives 1 and a message;
+# without CAP_SYS_ADMIN changes fail with EPERM (run through nocap).
+#
+# vcryptctl and nocap are taken from this script's directory, else PATH.
+# Prints TAP; exits non-zero if a check failed.
+
+set -u
+
+here=$(dirname "$0")
+ctl=vcryptctl
+nocap=nocap
+[ -x "$here/vcryptctl" ] && ctl=$here/vcryptctl
+[ -x "$here/nocap" ] && nocap=$here/nocap
+tmp=$(mktemp -d)
+class=/sys/class/vcrypt
+# the card's attribute group, below its PCI device
+group=vcrypt
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n $*"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n $*"
+}
+
+# run STATUS ARGS...: vcryptctl ARGS exits with STATUS; output in
+# $tmp/out, messages in $tmp/err
+run() {
+	want=$1
+	shift
+	rc=0
+	"$ctl" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok "vcryptctl $* exits $want"
+	else
+		not_ok "vcryptctl $* exits $want (got $rc: $(cat "$tmp/err"))"
+	fi
+}
+
+# run_nocap STATUS ARGS...: the same without CAP_SYS_ADMIN
+run_nocap() {
+	want=$1
+	shift
+	rc=0
+	"$nocap" "$ctl" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok "without CAP_SYS_ADMIN: vcryptctl $* exits $want"
+	else
+		not_ok "without CAP_SYS_ADMIN: vcryptctl $* exits $want (got $rc: $(cat "$tmp/err"))"
+	fi
+}
+
+expect_err() {
+	if grep -q -E -- "$1" "$tmp/err"; then
+		ok "message matches '$1'"
+	else
+		not_ok "message matches '$1' (got: $(cat "$tmp/err"))"
+	fi
+}
+
+expect_out() {
+	if grep -q -E -- "$1" "$tmp/out"; then
+		ok "output matches '$1'"
+	else
+		not_ok "output matches '$1' (got: $(head -c 2000 "$tmp/out"))"
+	fi
+}
+
+# expect_file FILE VALUE
+expect_file() {
+	got=$(cat "$1" 2>&1)
+	if [ "$got" = "$2" ]; then
+		ok "$1 is $2"
+	else
+		not_ok "$1 is $2 (got '$got')"
+	fi
+}
+
+expect_exists() {
+	if [ -e "$1" ]; then
+		ok "$1 exists"
+	else
+		not_ok "$1 exists"
+	fi
+}
+
+expect_gone() {
+	if [ ! -e "$1" ]; then
+		ok "$1 is gone"
+	else
+		not_ok "$1 is gone"
+	fi
+}
+
+find_card() {
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/vendor")" = 0x1234 ] &&
+		   [ "$(cat "$d/device")" = 0x7c01 ]; then
+			basename "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+echo "TAP version 13"
+if ! bdf=$(find_card); then
+	echo "Bail out! no vcrypt card (PCI 1234:7c01)"
+	exit 1
+fi
+slices=/sys/bus/pci/devices/$bdf/$group/slices
+if [ ! -e "$slices" ]; then
+	echo "Bail out! no $slices"
+	exit 1
+fi
+if ! command -v "$ctl" >/dev/null; then
+	echo "Bail out! no vcryptctl"
+	exit 1
+fi
+old=$(cat "$slices")
+[ "$old" -lt 4 ] && echo 4 >"$slices"
+cnt=$(cat "$slices")
+# Slice s of the card is /dev/vcrypt<base + s>: base is 0 on the first card
+base=0
+for d in "$class"/vcrypt*; do
+	[ "$(basename "$(readlink -f "$d/device")")" = "$bdf" ] || continue
+	base=$((${d##*/vcrypt} - $(cat "$d/slice")))
+	break
+done
+
+cleanup() {
+	echo "$cnt" >"$slices"
+	for s in $(seq 0 $((cnt - 1))); do
+		echo 100 >"$class/vcrypt$((base + s))/weight"
+	done
+	echo "$old" >"$slices"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+for s in $(seq 0 $((cnt - 1))); do
+	echo 100 >"$class/vcrypt$((base + s))/weight"
+done
+
+# Help and version
+run 0 --help
+expect_out "^Usage: vcryptctl"
+run 0 --version
+expect_out "^vcryptctl [0-9.]+ \(vcrypt ABI 1\.0\)$"
+
+# Status: the table, with what sysfs holds
+sched=$(cat "/sys/bus/pci/devices/$bdf/$group/scheduler")
+run 0 status
+expect_out "^card $bdf( \(card [0-9]+\))?: scheduler $sched, $cnt slices"
+for s in $(seq 0 $((cnt - 1))); do
+	expect_out "^ +$s +/dev/vcrypt$((base + s)) +100 "
+done
+run 0 status -i 1
+expect_out "share of card time over 1 s$"
+run_nocap 0 status
+expect_out "^card $bdf"
+
+# Status: JSON, checked with what busybox has
+run 0 status -j
+expect_out "^\{$"
+expect_out '"pci": "'"$bdf"'"'
+expect_out '"scheduler": "'"$sched"'"'
+expect_out '"nr_slices": '"$cnt"','
+expect_out '"node": "/dev/vcrypt'"$base"'"'
+for key in interval_s cards index card_time_ns slices slice weight \
+	   open_files queued in_flight completed_ops completed_bytes errors \
+	   share_pct; do
+	expect_out "\"$key\": "
+done
+if [ "$(grep -c '"weight": ' "$tmp/out")" -eq "$cnt" ]; then
+	ok "JSON has one weight per slice"
+else
+	not_ok "JSON has one weight per slice"
+fi
+if [ "$(tr -cd '{' <"$tmp/out" | wc -c)" -eq "$(tr -cd '}' <"$tmp/out" | wc -c)" ] &&
+   [ "$(tr -cd '[' <"$tmp/out" | wc -c)" -eq "$(tr -cd ']' <"$tmp/out" | wc -c)" ] &&
+   [ "$(tail -n1 "$tmp/out")" = "}" ]; then
+	ok "JSON brackets balance"
+else
+	not_ok "JSON brackets balance"
+fi
+# Shares since load are card_time_ns over the card's sum (all idle now).
+total=0
+for s in $(seq 0 $((cnt - 1))); do
+	total=$((total + $(cat "$class/vcrypt$((base + s))/card_time_ns")))
+done
+t0=$(cat "$class/vcrypt$base/card_time_ns")
+if [ "$total" -gt 0 ]; then
+	want=$(awk -v a="$t0" -v t="$total" 'BEGIN { printf "%.2f", 100 * a / t }')
+	expect_out "\"share_pct\": $want"
+else
+	expect_out '"share_pct": null'
+fi
+run 0 status -j -i 0.5
+expect_out '"interval_s": 0\.500000000,'
+
+# Weight: every way of naming the slice
+run 0 weight "$base" 250
+expect_file "$class/vcrypt$base/weight" 250
+run 0 weight "vcrypt$((base + 1))" 300
+expect_file "$class/vcrypt$((base + 1))/weight" 300
+run 0 weight "/dev/vcrypt$((base + 2))" 10000
+expect_file "$class/vcrypt$((base + 2))/weight" 10000
+run 0 weight "$((base + 3))" 1
+expect_file "$class/vcrypt$((base + 3))/weight" 1
+run 0 status
+expect_out "^ +0 +/dev/vcrypt$base +250 "
+expect_out "^ +2 +/dev/vcrypt$((base + 2)) +10000 "
+
+# Slices: the only card, by number, by address, by short address
+run 0 slices $((cnt + 2))
+expect_file "$slices" $((cnt + 2))
+expect_exists "/dev/vcrypt$((base + cnt + 1))"
+expect_file "$class/vcrypt$((base + cnt + 1))/weight" 100
+run 0 slices "$cnt" -c $((base / 256))
+expect_file "$slices" "$cnt"
+expect_gone "/dev/vcrypt$((base + cnt))"
+run 0 slices $((cnt + 1)) -c "$bdf"
+expect_file "$slices" $((cnt + 1))
+run 0 slices "$cnt" --card="${bdf#0000:}"
+expect_file "$slices" "$cnt"
+
+# Usage errors: status 2, a message, sysfs untouched
+echo 100 >"$class/vcrypt$base/weight"
+# The quotes are part of the expected messages, not of the arguments.
+# shellcheck disable=SC2089
+for args in "weight $base 0|0 is out of range 1\.\.10000" \
+	    "weight $base 10001|10001 is out of range 1\.\.10000" \
+	    "weight $base -5|-5 is out of range 1\.\.10000" \
+	    "weight $base abc|'abc' is not a number" \
+	    "weight $base 1x|'1x' is not a number" \
+	    "weight $base 0x10|'0x10' is not a number" \
+	    "weight $base|needs SLICE and W" \
+	    "weight x 5|'x' is not a slice" \
+	    "weight /dev/sda 5|'/dev/sda' is not a slice" \
+	    "weight 99999 0|0 is out of range" \
+	    "slices|missing N" \
+	    "slices 257|257 is out of range 0\.\.256" \
+	    "slices -1|-1 is out of range 0\.\.256" \
+	    "slices 4x|'4x' is not a number" \
+	    "slices 4 -c zz|'zz' is not a card" \
+	    "slices 4 -c|needs CARD" \
+	    "status -i 0|interval 0 is out of range" \
+	    "status -i x|not a number of seconds" \
+	    "status -q|unknown option '-q'" \
+	    "status extra|unexpected argument 'extra'" \
+	    "frobnicate|unknown command 'frobnicate'"; do
+	msg=${args#*|}
+	# shellcheck disable=SC2086,SC2090 # the arguments are separate words
+	run 2 ${args%%|*}
+	expect_err "^vcryptctl: .*$msg"
+done
+run 2 weight "$base" ""
+expect_file "$class/vcrypt$base/weight" 100
+expect_file "$slices" "$cnt"
+
+# Operations that fail: status 1 and the reason
+run 1 weight 99999 100
+expect_err "no slice vcrypt99999"
+run 1 slices 4 -c 77
+expect_err "no vcrypt card 77"
+run 1 slices 4 -c 0000:00:1f.7
+expect_err "no vcrypt card 0000:00:1f\.7"
+
+# Without CAP_SYS_ADMIN: EPERM, nothing changes; argument checks first
+run_nocap 1 weight "$base" 200
+expect_err "Operation not permitted \(needs CAP_SYS_ADMIN\)"
+expect_file "$class/vcrypt$base/weight" 100
+run_nocap 1 slices $((cnt + 1))
+expect_err "Operation not permitted \(needs CAP_SYS_ADMIN\)"
+expect_file "$slices" "$cnt"
+run_nocap 1 slices 0
+expect_file "$slices" "$cnt"
+run_nocap 2 weight "$base" 0
+
+echo "1..$n"
+echo "# vcryptctl.sh: pass $((n - failed)) fail $failed"
+[ "$failed" -eq 0 ]
