@@ -180,11 +180,18 @@ static const struct pci_device_id vcrypt_ids[] = {
 };
 MODULE_DEVICE_TABLE(pci, vcrypt_ids);
 
+/* Quiesce the card's DMA before kexec or power-off; any context. */
+static void vcrypt_shutdown(struct pci_dev *pdev)
+{
+	vcrypt_hw_reset(pci_get_drvdata(pdev));
+}
+
 static struct pci_driver vcrypt_driver = {
 	.name = KBUILD_MODNAME,
 	.id_table = vcrypt_ids,
 	.probe = vcrypt_probe,
 	.remove = vcrypt_remove,
+	.shutdown = vcrypt_shutdown,
 };
 
 static int __init vcrypt_init(void)

@@ -105,19 +105,25 @@ static void vcrypt_ring_complete_cqe(struct vcrypt_dev *vd,
 				    req->out_len, req->dst_len);
 		req->status = -EIO;
 	}
+	if (req->status)
+		req->out_len = 0;
 	vcrypt_ring_retire(ring, slot, done);
 }
 
-/* Moves completed requests to @done; returns whether any entry was used. */
-static bool vcrypt_ring_reap(struct vcrypt_dev *vd, struct list_head *done)
+/*
+ * Moves completed requests to @done, consuming at most one ring's worth of
+ * completion entries, so that a card that keeps writing entries cannot
+ * keep the lock; returns the number consumed.
+ */
+static u32 vcrypt_ring_reap(struct vcrypt_dev *vd, struct list_head *done)
 {
 	struct vcrypt_ring *ring = &vd->ring;
 	struct vcrypt_hw_cqe *cqe;
-	bool any = false;
+	u32 n;
 
 	lockdep_assert_held(&ring->lock);
 
-	for (;;) {
+	for (n = 0; n < ring->entries; n++) {
 		cqe = &ring->cq[ring->cq_head];
 		if ((le16_to_cpu(READ_ONCE(cqe->flags)) &
 		     VCRYPT_HW_CQE_PHASE) != ring->cq_phase)
@@ -125,13 +131,12 @@ static bool vcrypt_ring_reap(struct vcrypt_dev *vd, struct list_head *done)
 		dma_rmb();
 
 		vcrypt_ring_complete_cqe(vd, cqe, done);
-		any = true;
 
 		ring->cq_head = (ring->cq_head + 1) & (ring->entries - 1);
 		if (!ring->cq_head)
 			ring->cq_phase ^= VCRYPT_HW_CQE_PHASE;
 	}
-	return any;
+	return n;
 }
 
 /* Fails every request in flight with @status, oldest first. */
@@ -160,13 +165,28 @@ static irqreturn_t vcrypt_ring_cq_irq(int irq, void *data)
 	struct vcrypt_ring *ring = &vd->ring;
 	unsigned long flags;
 	LIST_HEAD(done);
+	u32 n;
 
-	spin_lock_irqsave(&ring->lock, flags);
-	if (ring->state == VCRYPT_RING_RUNNING && vcrypt_ring_reap(vd, &done))
-		vcrypt_write(vd, VCRYPT_REG_CQ_HEAD, ring->cq_head);
-	spin_unlock_irqrestore(&ring->lock, flags);
+	/*
+	 * The card signals once per batch: keep reaping while a pass used the
+	 * whole ring, or entries written meanwhile would wait for the next
+	 * interrupt.
+	 */
+	do {
+		n = 0;
+		spin_lock_irqsave(&ring->lock, flags);
+		if (ring->state == VCRYPT_RING_RUNNING) {
+			n = vcrypt_ring_reap(vd, &done);
+			if (n)
+				vcrypt_write(vd, VCRYPT_REG_CQ_HEAD,
+					     ring->cq_head);
+		}
+		spin_unlock_irqrestore(&ring->lock, flags);
 
-	vcrypt_ring_finish(vd, &done);
+		vcrypt_ring_finish(vd, &done);
+		INIT_LIST_HEAD(&done);
+		cond_resched();
+	} while (n == ring->entries);
 	return IRQ_HANDLED;
 }
 
@@ -268,7 +288,6 @@ int vcrypt_ring_start(struct vcrypt_dev *vd)
 	ring->rq_tail = 0;
 	ring->cq_head = 0;
 	ring->cq_phase = VCRYPT_HW_CQE_PHASE;
-	ring->state = VCRYPT_RING_RUNNING;
 	spin_unlock_irqrestore(&ring->lock, flags);
 
 	vcrypt_write(vd, VCRYPT_REG_RQ_BASE_LO, lower_32_bits(ring->rq_dma));
@@ -279,9 +298,14 @@ int vcrypt_ring_start(struct vcrypt_dev *vd)
 	vcrypt_write(vd, VCRYPT_REG_CQ_SIZE, ring->entries);
 	vcrypt_write(vd, VCRYPT_REG_CTRL, VCRYPT_CTRL_ENABLE);
 
+	/* Requests are accepted only once the card took the rings. */
 	status = vcrypt_read(vd, VCRYPT_REG_STATUS);
-	if (status & VCRYPT_STATUS_ENABLED && !(status & VCRYPT_STATUS_ERROR))
+	if (status & VCRYPT_STATUS_ENABLED && !(status & VCRYPT_STATUS_ERROR)) {
+		spin_lock_irqsave(&ring->lock, flags);
+		ring->state = VCRYPT_RING_RUNNING;
+		spin_unlock_irqrestore(&ring->lock, flags);
 		return 0;
+	}
 
 	dev_err(vd->dev, "card refused the rings: status %#x, error %u\n",
 		status, vcrypt_read(vd, VCRYPT_REG_ERROR));
