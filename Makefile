@@ -7,7 +7,7 @@ BUILD		:= $(CURDIR)/build
 KERNEL_DIR	:= $(BUILD)/kernel
 QEMU_DIR	:= $(BUILD)/qemu
 QEMU		:= $(QEMU_DIR)/qemu-system-x86_64
-HOST_DEPS	:= /var/lib/vcrypt-host-deps.v2
+HOST_DEPS	:= /var/lib/vcrypt-host-deps.v3
 
 # Build the module against the running kernel when it has a build tree,
 # else against the Debian kernel the tests boot.
@@ -21,7 +21,7 @@ endif
 
 CHECKPATCH	:= $(KERNEL_DIR)/src/scripts/checkpatch.pl
 
-.PHONY: all module tools deps kernel qemu guest run check vm-run clean
+.PHONY: all module tools deps kernel qemu guest run check bench vm-run clean
 
 all: module tools
 
@@ -44,6 +44,7 @@ module: $(HOST_DEPS)
 
 tools:
 	$(MAKE) -C tools/vcryptctl
+	$(MAKE) -C tools/vcrypt-bench
 
 qemu: $(HOST_DEPS)
 	bash qemu-model/build.sh $(QEMU_DIR)
@@ -63,6 +64,11 @@ run: guest
 
 check: guest
 	bash tests/check.sh
+
+# The benchmark scenarios in one guest run (about 7 minutes); writes
+# Documentation/bench/report.md and its plots, see Documentation/bench.rst.
+bench: guest
+	bash tools/vcrypt-bench/report.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -7,7 +7,7 @@
 
 set -euo pipefail
 
-stamp=/var/lib/vcrypt-host-deps.v2
+stamp=/var/lib/vcrypt-host-deps.v3
 [ -e "$stamp" ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
@@ -40,7 +40,7 @@ echo "host-deps: installing build and test packages"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	build-essential bison flex ninja-build pkg-config \
 	libglib2.0-dev libpixman-1-dev libfdt-dev nettle-dev zlib1g-dev \
-	busybox-static cpio xz-utils zstd kmod sparse perl dwarves \
+	busybox-static cpio xz-utils zstd kmod sparse perl dwarves gnuplot-nox \
 	seabios qemu-system-data >/dev/null
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	-t bookworm-backports meson python3-pycotap >/dev/null

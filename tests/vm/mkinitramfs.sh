@@ -7,10 +7,10 @@
 #
 # The image holds busybox (with a link per applet), tests/vm/init as /init,
 # the selftests under /selftests, the guest runner as /usr/bin/run-tests,
-# vm-exit, vcrypt-raw and vcryptctl in /usr/bin, and vcrypt.ko with the
-# Debian modules it depends on (decompressed) in /lib/modules/vcrypt/. It
-# is rebuilt only when something in it changed; vm-run.sh appends the
-# per-run command as a second cpio archive.
+# vm-exit, vcrypt-raw, vcryptctl and vcrypt-bench in /usr/bin, and
+# vcrypt.ko with the Debian modules it depends on (decompressed) in
+# /lib/modules/vcrypt/. It is rebuilt only when something in it changed;
+# vm-run.sh appends the per-run command as a second cpio archive.
 #
 # Environment:
 #   BUILD      build directory (default: <repo>/build)
@@ -38,7 +38,7 @@ if [ ! -e "$kernel/.done" ]; then
 fi
 kver=$(cat "$kernel/version")
 
-# Guest programs, all static: the selftests, vm-exit, vcrypt-raw, vcryptctl.
+# Guest programs, all static: the selftests, vm-exit and the tools.
 make -s -C "$root/tests/selftests/vcrypt" OUTPUT="$build/tests/selftests" \
 	KSFT_DIR="$kernel/src/tools/testing/selftests" all >&2
 
@@ -54,6 +54,7 @@ static_prog() {
 static_prog "$root/tests/vm/vm-exit.c" "$vm/bin/vm-exit"
 static_prog "$root/tools/vcrypt-raw/vcrypt-raw.c" "$vm/bin/vcrypt-raw"
 static_prog "$root/tools/vcryptctl/vcryptctl.c" "$vm/bin/vcryptctl"
+static_prog "$root/tools/vcrypt-bench/vcrypt-bench.c" "$vm/bin/vcrypt-bench"
 
 stage=$vm/stage
 rm -rf "$stage"
@@ -68,7 +69,7 @@ done
 install -m 0755 "$root/tests/vm/init" "$stage/init"
 install -m 0755 "$root/tests/vm/run-tests.sh" "$stage/usr/bin/run-tests"
 install -m 0755 "$vm/bin/vm-exit" "$vm/bin/vcrypt-raw" "$vm/bin/vcryptctl" \
-	"$stage/usr/bin/"
+	"$vm/bin/vcrypt-bench" "$stage/usr/bin/"
 
 make -s -C "$root/tests/selftests/vcrypt" OUTPUT="$build/tests/selftests" \
 	INSTALL_PATH="$stage/selftests" install >&2
