@@ -52,47 +52,34 @@ count_tap() {
 		END { print p + 0, f + 0 }' "$1"
 }
 
-stage_qtest() {
-	local rc=0 p f
+# run_tap STAGE COMMAND...: run a command that prints TAP and count its
+# cases; it failing without a failed case, or running none, is a failure.
+run_tap() {
+	local stage=$1 rc=0 p f
 
-	echo "check: == qtest"
-	if [ ! -f qemu-model/run-qtest.sh ]; then
-		echo "check: qtest: qemu-model/run-qtest.sh missing"
-		result qtest 0 1
-		return
-	fi
-	bash qemu-model/run-qtest.sh "$build/qemu" >"$log/qtest" 2>&1 || rc=$?
-	grep -E '^(not )?ok ' "$log/qtest" || true
-	read -r p f < <(count_tap "$log/qtest" "")
+	shift
+	echo "check: == $stage"
+	"$@" >"$log/$stage" 2>&1 || rc=$?
+	grep -E '^(not )?ok ' "$log/$stage" || true
+	read -r p f < <(count_tap "$log/$stage" "")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "check: qtest: exit status $rc"
-		tail -n 20 "$log/qtest"
+		echo "check: $stage: exit status $rc"
+		tail -n 20 "$log/$stage"
 		f=1
 	fi
 	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
-		echo "check: qtest: no test ran"
+		echo "check: $stage: no test ran"
 		f=1
 	fi
-	result qtest "$p" "$f"
+	result "$stage" "$p" "$f"
+}
+
+stage_qtest() {
+	run_tap qtest bash qemu-model/run-qtest.sh "$build/qemu"
 }
 
 stage_tools() {
-	local rc=0 p f
-
-	echo "check: == tools"
-	make -s -C tools/vcryptctl check >"$log/tools" 2>&1 || rc=$?
-	grep -E '^(not )?ok ' "$log/tools" || true
-	read -r p f < <(count_tap "$log/tools" "")
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "check: tools: exit status $rc"
-		tail -n 20 "$log/tools"
-		f=1
-	fi
-	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
-		echo "check: tools: no test ran"
-		f=1
-	fi
-	result tools "$p" "$f"
+	run_tap tools make -s -C tools/vcryptctl check
 }
 
 stage_lint() {
