@@ -49,20 +49,7 @@ static void *op_worker(void *arg)
 	}
 	for (i = 0; i < OPS_PER_SLICE; i++) {
 		c = &w->cases->c[vl_rand(&seed) % w->cases->n];
-		memset(&op, 0, sizeof(op));
-		memcpy(iv, c->iv, c->iv_len);
-		op.alg = c->alg;
-		op.flags = c->flags;
-		op.key = vt_ptr(c->key);
-		op.key_len = c->key_len;
-		op.iv = c->iv_len ? vt_ptr(iv) : 0;
-		op.iv_len = c->iv_len;
-		op.src = vt_ptr(c->src);
-		op.src_len = c->src_len;
-		op.dst = vt_ptr(dst);
-		op.dst_len = VL_DST_MAX;
-		op.aad_len = c->aad_len;
-		op.tag_len = c->tag_len;
+		vl_op_fill(&op, c, iv, dst);
 		ret = vs_ioctl(fd, VCRYPT_IOC_OP, &op);
 		if (ret || op.out_len != c->out_len ||
 		    vt_diff(dst, c->out, c->out_len) >= 0) {

@@ -176,13 +176,36 @@ static inline __u8 *vl_buf(const void *p, size_t len, size_t n,
 }
 
 /*
+ * Fill @op for case @c, with @iv (16 bytes) as its IV buffer, loaded with
+ * the case's IV, and @dst (VL_DST_MAX bytes) as its destination.
+ */
+static inline void vl_op_fill(struct vcrypt_op *op, const struct vl_case *c,
+			      __u8 *iv, __u8 *dst)
+{
+	memset(op, 0, sizeof(*op));
+	memcpy(iv, c->iv, c->iv_len);
+	op->alg = c->alg;
+	op->flags = c->flags;
+	op->key = vt_ptr(c->key);
+	op->key_len = c->key_len;
+	op->iv = c->iv_len ? vt_ptr(iv) : 0;
+	op->iv_len = c->iv_len;
+	op->src = vt_ptr(c->src);
+	op->src_len = c->src_len;
+	op->dst = vt_ptr(dst);
+	op->dst_len = VL_DST_MAX;
+	op->aad_len = c->aad_len;
+	op->tag_len = c->tag_len;
+}
+
+/*
  * Compute the expected output of @c through VCRYPT_IOC_OP on @fd into a
  * new buffer; NULL on failure, with the reason in @why.
  */
 static inline __u8 *vl_compute(int fd, const struct vl_case *c, __u32 *out_len,
 			       char *why, size_t why_len)
 {
-	struct vcrypt_op op = { 0 };
+	struct vcrypt_op op;
 	__u8 iv[16], *dst;
 	int ret;
 
@@ -191,19 +214,7 @@ static inline __u8 *vl_compute(int fd, const struct vl_case *c, __u32 *out_len,
 		snprintf(why, why_len, "out of memory");
 		return NULL;
 	}
-	memcpy(iv, c->iv, c->iv_len);
-	op.alg = c->alg;
-	op.flags = c->flags;
-	op.key = vt_ptr(c->key);
-	op.key_len = c->key_len;
-	op.iv = c->iv_len ? vt_ptr(iv) : 0;
-	op.iv_len = c->iv_len;
-	op.src = vt_ptr(c->src);
-	op.src_len = c->src_len;
-	op.dst = vt_ptr(dst);
-	op.dst_len = VL_DST_MAX;
-	op.aad_len = c->aad_len;
-	op.tag_len = c->tag_len;
+	vl_op_fill(&op, c, iv, dst);
 	ret = vs_ioctl(fd, VCRYPT_IOC_OP, &op);
 	if (ret) {
 		snprintf(why, why_len, "%s: VCRYPT_IOC_OP: %s", c->name,
