@@ -102,16 +102,22 @@ struct cards {
 static const char *cmd = "vcryptctl";
 static const char *sysfs = "/sys";
 
-static void msg(const char *fmt, ...)
+/* "vcryptctl: [COMMAND: ]" and the message, without a newline */
+static void vmsg(const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	if (strcmp(cmd, "vcryptctl"))
 		fprintf(stderr, "vcryptctl: %s: ", cmd);
 	else
 		fprintf(stderr, "vcryptctl: ");
-	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
+}
+
+static void msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -143,12 +149,8 @@ static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (strcmp(cmd, "vcryptctl"))
-		fprintf(stderr, "vcryptctl: %s: ", cmd);
-	else
-		fprintf(stderr, "vcryptctl: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'vcryptctl --help'.\n");
 	return EXIT_USAGE;
