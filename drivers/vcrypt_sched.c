@@ -168,9 +168,9 @@ static bool vcrypt_sched_ready(struct vcrypt_sched *sched)
 {
 	bool ready;
 
-	spin_lock(&sched->lock);
+	spin_lock_bh(&sched->lock);
 	ready = vcrypt_sched_peek(sched);
-	spin_unlock(&sched->lock);
+	spin_unlock_bh(&sched->lock);
 	return ready;
 }
 
@@ -181,7 +181,7 @@ static struct vcrypt_job *vcrypt_sched_dequeue(struct vcrypt_sched *sched)
 	struct vcrypt_queue *queue;
 	struct vcrypt_job *job, *next;
 
-	spin_lock(&sched->lock);
+	spin_lock_bh(&sched->lock);
 	job = vcrypt_sched_peek(sched);
 	if (!job)
 		goto out;
@@ -201,7 +201,7 @@ static struct vcrypt_job *vcrypt_sched_dequeue(struct vcrypt_sched *sched)
 	sched->inflight++;
 	sched->inflight_ns += job->cost;
 out:
-	spin_unlock(&sched->lock);
+	spin_unlock_bh(&sched->lock);
 	return job;
 }
 
@@ -212,7 +212,7 @@ static void vcrypt_sched_complete(struct vcrypt_req *req)
 	struct vcrypt_sched *sched = slice->sched;
 	bool ready, drained;
 
-	spin_lock(&sched->lock);
+	spin_lock_bh(&sched->lock);
 	sched->inflight--;
 	sched->inflight_ns -= job->cost;
 	slice->stats.in_flight--;
@@ -224,7 +224,7 @@ static void vcrypt_sched_complete(struct vcrypt_req *req)
 	if (req->hw_status != VCRYPT_REQ_NO_CQE)
 		slice->stats.card_time_ns += job->cost;
 	ready = vcrypt_sched_peek(sched);
-	spin_unlock(&sched->lock);
+	spin_unlock_bh(&sched->lock);
 
 	if (ready || drained)
 		wake_up(&sched->wait);
@@ -363,9 +363,9 @@ void vcrypt_sched_stop(struct vcrypt_dev *vd)
 	struct vcrypt_sched *sched = vd->sched;
 
 	kthread_stop(sched->thread);
-	spin_lock(&sched->lock);
+	spin_lock_bh(&sched->lock);
 	sched->vd = NULL;
-	spin_unlock(&sched->lock);
+	spin_unlock_bh(&sched->lock);
 }
 
 static void vcrypt_sched_release(struct kref *ref)
@@ -409,9 +409,9 @@ void vcrypt_sched_slice_init(struct vcrypt_slice *slice,
 	INIT_LIST_HEAD(&slice->all_queues);
 	slice->weight = VCRYPT_WEIGHT_DEFAULT;
 
-	spin_lock(&sched->lock);
+	spin_lock_bh(&sched->lock);
 	slice->ent.finish = sched->slices.vtime;
-	spin_unlock(&sched->lock);
+	spin_unlock_bh(&sched->lock);
 }
 
 /**
@@ -424,20 +424,20 @@ void vcrypt_sched_slice_freeze(struct vcrypt_slice *slice)
 {
 	struct vcrypt_sched *sched = slice->sched;
 
-	spin_lock(&sched->lock);
+	spin_lock_bh(&sched->lock);
 	slice->frozen = true;
 	if (!RB_EMPTY_NODE(&slice->ent.node))
 		vcrypt_sfq_erase(&sched->slices, &slice->ent);
-	spin_unlock(&sched->lock);
+	spin_unlock_bh(&sched->lock);
 }
 
 static bool vcrypt_slice_drained(struct vcrypt_slice *slice)
 {
 	bool drained;
 
-	spin_lock(&slice->sched->lock);
+	spin_lock_bh(&slice->sched->lock);
 	drained = !slice->stats.in_flight;
-	spin_unlock(&slice->sched->lock);
+	spin_unlock_bh(&slice->sched->lock);
 	return drained;
 }
 
@@ -468,13 +468,13 @@ void vcrypt_sched_slice_kill(struct vcrypt_slice *slice)
 	struct vcrypt_queue *queue;
 	LIST_HEAD(jobs);
 
-	spin_lock(&sched->lock);
+	spin_lock_bh(&sched->lock);
 	WRITE_ONCE(slice->dead, true);
 	list_for_each_entry(queue, &slice->all_queues, node) {
 		vcrypt_queue_drain(queue, &jobs, -ENODEV);
 		wake_up_all(&queue->wait);
 	}
-	spin_unlock(&sched->lock);
+	spin_unlock_bh(&sched->lock);
 
 	vcrypt_jobs_finish(&jobs);
 }
@@ -492,12 +492,12 @@ void vcrypt_sched_set_weight(struct vcrypt_slice *slice, u32 weight)
 {
 	struct vcrypt_sched *sched = slice->sched;
 
-	spin_lock(&sched->lock);
+	spin_lock_bh(&sched->lock);
 	if (sched->alg == VCRYPT_SCHED_WFQ)
 		vcrypt_sfq_reweight(&sched->slices, &slice->ent, slice->weight,
 				    weight);
 	slice->weight = weight;
-	spin_unlock(&sched->lock);
+	spin_unlock_bh(&sched->lock);
 }
 
 /**
@@ -510,9 +510,9 @@ u32 vcrypt_sched_weight(struct vcrypt_slice *slice)
 {
 	u32 weight;
 
-	spin_lock(&slice->sched->lock);
+	spin_lock_bh(&slice->sched->lock);
 	weight = slice->weight;
-	spin_unlock(&slice->sched->lock);
+	spin_unlock_bh(&slice->sched->lock);
 	return weight;
 }
 
@@ -524,9 +524,9 @@ u32 vcrypt_sched_weight(struct vcrypt_slice *slice)
 void vcrypt_sched_get_stats(struct vcrypt_slice *slice,
 			    struct vcrypt_slice_stats *stats)
 {
-	spin_lock(&slice->sched->lock);
+	spin_lock_bh(&slice->sched->lock);
 	*stats = slice->stats;
-	spin_unlock(&slice->sched->lock);
+	spin_unlock_bh(&slice->sched->lock);
 }
 
 /**
@@ -547,15 +547,15 @@ int vcrypt_queue_attach(struct vcrypt_queue *queue,
 	INIT_LIST_HEAD(&queue->jobs);
 	init_waitqueue_head(&queue->wait);
 
-	spin_lock(&sched->lock);
+	spin_lock_bh(&sched->lock);
 	if (slice->dead) {
-		spin_unlock(&sched->lock);
+		spin_unlock_bh(&sched->lock);
 		return -ENODEV;
 	}
 	queue->ent.finish = slice->queues.vtime;
 	list_add_tail(&queue->node, &slice->all_queues);
 	slice->stats.queues++;
-	spin_unlock(&sched->lock);
+	spin_unlock_bh(&sched->lock);
 	return 0;
 }
 
@@ -572,11 +572,11 @@ void vcrypt_queue_detach(struct vcrypt_queue *queue)
 	struct vcrypt_sched *sched = slice->sched;
 	LIST_HEAD(jobs);
 
-	spin_lock(&sched->lock);
+	spin_lock_bh(&sched->lock);
 	list_del(&queue->node);
 	slice->stats.queues--;
 	vcrypt_queue_drain(queue, &jobs, -ECANCELED);
-	spin_unlock(&sched->lock);
+	spin_unlock_bh(&sched->lock);
 
 	vcrypt_jobs_finish(&jobs);
 }
@@ -601,9 +601,9 @@ int vcrypt_queue_add(struct vcrypt_queue *queue, struct vcrypt_job *job)
 	job->req->complete = vcrypt_sched_complete;
 	job->req->context = job;
 
-	spin_lock(&sched->lock);
+	spin_lock_bh(&sched->lock);
 	if (slice->dead) {
-		spin_unlock(&sched->lock);
+		spin_unlock_bh(&sched->lock);
 		return -ENODEV;
 	}
 	job->seq = sched->seq++;
@@ -618,7 +618,7 @@ int vcrypt_queue_add(struct vcrypt_queue *queue, struct vcrypt_job *job)
 				    job->seq);
 	}
 	ready = vcrypt_sched_peek(sched);
-	spin_unlock(&sched->lock);
+	spin_unlock_bh(&sched->lock);
 
 	if (ready)
 		wake_up(&sched->wait);

@@ -3,10 +3,10 @@
  * vcrypt: slices, their queues and the card's request scheduler.
  *
  * A slice is a share of one card with a weight. Requests (jobs) come from
- * queues attached to a slice: an open file of the slice's character device
- * today, any other in-kernel client later. Each card has one scheduler
- * thread that takes jobs from all queues of all its slices and feeds the
- * card's ring. Documentation/scheduler.rst describes the algorithm.
+ * queues attached to a slice: an open file of the slice's character device,
+ * or a crypto API transform of the card's host slice. Each card has one
+ * scheduler thread that takes jobs from all queues of all its slices and
+ * feeds the card's ring. Documentation/scheduler.rst describes the algorithm.
  */
 #ifndef _VCRYPT_SCHED_H
 #define _VCRYPT_SCHED_H
@@ -65,7 +65,8 @@ struct vcrypt_sched_tree {
 /**
  * struct vcrypt_sched - the request scheduler of one card
  * @lock: protects the scheduler, and the scheduling state, counters and
- *	queue lists of its slices and their queues
+ *	queue lists of its slices and their queues; taken with bottom halves
+ *	disabled, as the crypto API queues jobs from softirq context
  * @ref: one for the card, one per slice
  * @alg: the algorithm
  * @vd: the card; NULL once stopped
