@@ -115,7 +115,7 @@ static int vcrypt_set_data(struct vcrypt_dev *vd, struct scatterlist *sgl,
 {
 	struct vcrypt_hw_sge *tbl;
 	struct scatterlist *sg;
-	int i;
+	int i, n = 0;
 
 	if (!len)
 		return 0;
@@ -132,21 +132,24 @@ static int vcrypt_set_data(struct vcrypt_dev *vd, struct scatterlist *sgl,
 	if (!tbl)
 		return -ENOMEM;
 
+	/* Empty segments, which the card refuses, are left out. */
 	for_each_sg(sgl, sg, count, i) {
-		u32 seg;
+		u32 seg = min(sg_dma_len(sg), len);
 
 		if (!len)
 			break;
-		seg = min(sg_dma_len(sg), len);
-		tbl[i].addr = cpu_to_le64(sg_dma_address(sg));
-		tbl[i].len = cpu_to_le32(seg);
-		tbl[i].rsvd = 0;
+		if (!seg)
+			continue;
+		tbl[n].addr = cpu_to_le64(sg_dma_address(sg));
+		tbl[n].len = cpu_to_le32(seg);
+		tbl[n].rsvd = 0;
+		n++;
 		len -= seg;
 	}
 
 	*sge = tbl;
 	*addr = cpu_to_le64(*sge_dma);
-	*nsge = cpu_to_le16(i);
+	*nsge = cpu_to_le16(n);
 	return 0;
 }
 
