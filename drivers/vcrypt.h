@@ -19,7 +19,9 @@ struct device;
 struct dma_pool;
 struct kobject;
 struct pci_dev;
+struct attribute_group;
 struct scatterlist;
+struct vcrypt_host;
 struct vcrypt_sched;
 struct vcrypt_slice;
 
@@ -175,6 +177,7 @@ struct vcrypt_ring {
  * @nr_slices: slices of the card
  * @slices: the slices, by number
  * @card_dir: the sysfs directory of the slices and the card's files
+ * @host: the card's front end in the crypto API, with its host slice
  */
 struct vcrypt_dev {
 	struct pci_dev *pdev;
@@ -192,6 +195,7 @@ struct vcrypt_dev {
 	unsigned int nr_slices;
 	struct vcrypt_slice *slices[VCRYPT_SLICES_MAX];
 	struct kobject *card_dir;
+	struct vcrypt_host *host;
 };
 
 static inline u32 vcrypt_read(struct vcrypt_dev *vd, unsigned int reg)
@@ -227,7 +231,18 @@ void vcrypt_slice_exit(void);
 int vcrypt_slices_add_card(struct vcrypt_dev *vd);
 void vcrypt_slices_stop_card(struct vcrypt_dev *vd);
 void vcrypt_slices_remove_card(struct vcrypt_dev *vd);
+struct vcrypt_slice *vcrypt_host_slice_create(struct vcrypt_dev *vd,
+					      void *host);
+void vcrypt_slice_stop(struct vcrypt_slice *slice);
+void vcrypt_slice_kill(struct vcrypt_slice *slice);
 extern const struct file_operations vcrypt_fops;
+
+int vcrypt_crypto_add_card(struct vcrypt_dev *vd);
+void vcrypt_crypto_stop_card(struct vcrypt_dev *vd);
+void vcrypt_crypto_remove_card(struct vcrypt_dev *vd);
+int vcrypt_crypto_init(void);
+void vcrypt_crypto_exit(void);
+extern const struct attribute_group vcrypt_host_group;
 
 void vcrypt_debugfs_init(void);
 void vcrypt_debugfs_exit(void);

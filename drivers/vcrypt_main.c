@@ -144,31 +144,48 @@ static int vcrypt_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	pci_set_drvdata(pdev, vd);
 	ret = vcrypt_slices_add_card(vd);
+	if (ret)
+		goto err_sched;
+
+	ret = vcrypt_crypto_add_card(vd);
 	if (ret) {
-		vcrypt_sched_stop(vd);
-		vcrypt_ring_stop(vd);
-		vcrypt_sched_put(vd->sched);
-		return ret;
+		vcrypt_slices_stop_card(vd);
+		goto err_slices;
 	}
 
 	vcrypt_debugfs_add(vd);
 	return 0;
+
+err_slices:
+	vcrypt_sched_stop(vd);
+	vcrypt_ring_stop(vd);
+	vcrypt_slices_remove_card(vd);
+	vcrypt_sched_put(vd->sched);
+	return ret;
+err_sched:
+	vcrypt_sched_stop(vd);
+	vcrypt_ring_stop(vd);
+	vcrypt_sched_put(vd->sched);
+	return ret;
 }
 
 /*
- * The slices stop first: no new file, nothing more to the card. Then the
- * scheduler thread stops, and stopping the ring resets the card and fails
- * what is still on it. Only then do the slices' open files fail, when the
- * card no longer writes to their buffers. Open files keep the scheduler
+ * The slices stop first: no new file or transform, nothing more to the
+ * card. Then the scheduler thread stops, and stopping the ring resets the
+ * card and fails what is still on it. Only then do the slices' open files
+ * and transforms fail what they have queued, when the card no longer
+ * writes to their buffers. Open files and transforms keep the scheduler
  * object, not the card.
  */
 static void vcrypt_remove(struct pci_dev *pdev)
 {
 	struct vcrypt_dev *vd = pci_get_drvdata(pdev);
 
+	vcrypt_crypto_stop_card(vd);
 	vcrypt_slices_stop_card(vd);
 	vcrypt_sched_stop(vd);
 	vcrypt_ring_stop(vd);
+	vcrypt_crypto_remove_card(vd);
 	vcrypt_slices_remove_card(vd);
 	vcrypt_sched_put(vd->sched);
 	vcrypt_debugfs_remove(vd);
@@ -206,6 +223,10 @@ static int __init vcrypt_init(void)
 	if (ret)
 		goto err_cache;
 
+	ret = vcrypt_crypto_init();
+	if (ret)
+		goto err_slice;
+
 	vcrypt_debugfs_init();
 
 	ret = pci_register_driver(&vcrypt_driver);
@@ -215,6 +236,8 @@ static int __init vcrypt_init(void)
 
 err_debugfs:
 	vcrypt_debugfs_exit();
+	vcrypt_crypto_exit();
+err_slice:
 	vcrypt_slice_exit();
 err_cache:
 	vcrypt_req_cache_destroy();
@@ -225,6 +248,7 @@ module_init(vcrypt_init);
 static void __exit vcrypt_exit(void)
 {
 	pci_unregister_driver(&vcrypt_driver);
+	vcrypt_crypto_exit();
 	vcrypt_debugfs_exit();
 	vcrypt_slice_exit();
 	vcrypt_req_cache_destroy();

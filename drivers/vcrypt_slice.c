@@ -148,10 +148,16 @@ static struct vcrypt_stat_attr vcrypt_stat_card_time_ns = {
 	.offset = offsetof(struct vcrypt_slice_stats, card_time_ns),
 };
 
+static struct vcrypt_stat_attr vcrypt_stat_transforms = {
+	.attr = __ATTR(transforms, 0444, vcrypt_stat_show, NULL),
+	.offset = offsetof(struct vcrypt_slice_stats, queues),
+};
+
 static struct attribute *vcrypt_slice_attrs[] = {
 	&dev_attr_weight.attr,
 	&dev_attr_slice.attr,
 	&vcrypt_stat_open_files.attr.attr,
+	&vcrypt_stat_transforms.attr.attr,
 	&vcrypt_stat_queued.attr.attr,
 	&vcrypt_stat_in_flight.attr.attr,
 	&vcrypt_stat_completed_ops.attr.attr,
@@ -160,7 +166,39 @@ static struct attribute *vcrypt_slice_attrs[] = {
 	&vcrypt_stat_card_time_ns.attr.attr,
 	NULL
 };
-ATTRIBUTE_GROUPS(vcrypt_slice);
+
+/*
+ * A slice has a number and open files; the host slice, without a
+ * character device, has crypto API transforms instead.
+ */
+static umode_t vcrypt_slice_attr_visible(struct kobject *kobj,
+					 struct attribute *attr, int n)
+{
+	bool host = !kobj_to_dev(kobj)->devt;
+
+	if (attr == &dev_attr_slice.attr ||
+	    attr == &vcrypt_stat_open_files.attr.attr)
+		return host ? 0 : attr->mode;
+	if (attr == &vcrypt_stat_transforms.attr.attr)
+		return host ? attr->mode : 0;
+	return attr->mode;
+}
+
+static const struct attribute_group vcrypt_slice_group = {
+	.attrs = vcrypt_slice_attrs,
+	.is_visible = vcrypt_slice_attr_visible,
+};
+
+static const struct attribute_group *vcrypt_slice_groups[] = {
+	&vcrypt_slice_group,
+	NULL
+};
+
+static const struct attribute_group *vcrypt_host_groups[] = {
+	&vcrypt_slice_group,
+	&vcrypt_host_group,
+	NULL
+};
 
 static void vcrypt_slice_release(struct device *dev)
 {
@@ -170,26 +208,37 @@ static void vcrypt_slice_release(struct device *dev)
 	kfree(slice);
 }
 
+/* A new slice of @vd, not yet added to the driver core */
+static struct vcrypt_slice *vcrypt_slice_new(struct vcrypt_dev *vd)
+{
+	struct vcrypt_slice *slice;
+
+	slice = kzalloc(sizeof(*slice), GFP_KERNEL);
+	if (!slice)
+		return NULL;
+
+	vcrypt_sched_slice_init(slice, vd->sched);
+	device_initialize(&slice->dev);
+	slice->dev.class = &vcrypt_class;
+	slice->dev.parent = vd->dev;
+	slice->dev.release = vcrypt_slice_release;
+	return slice;
+}
+
 static struct vcrypt_slice *vcrypt_slice_create(struct vcrypt_dev *vd,
 						unsigned int index)
 {
 	struct vcrypt_slice *slice;
 	int ret;
 
-	slice = kzalloc(sizeof(*slice), GFP_KERNEL);
+	slice = vcrypt_slice_new(vd);
 	if (!slice)
 		return ERR_PTR(-ENOMEM);
 
-	vcrypt_sched_slice_init(slice, vd->sched);
 	slice->index = index;
 	slice->minor = vd->index * VCRYPT_SLICES_MAX + index;
-
-	device_initialize(&slice->dev);
-	slice->dev.class = &vcrypt_class;
-	slice->dev.parent = vd->dev;
 	slice->dev.devt = MKDEV(MAJOR(vcrypt_devt), slice->minor);
 	slice->dev.groups = vcrypt_slice_groups;
-	slice->dev.release = vcrypt_slice_release;
 	cdev_init(&slice->cdev, &vcrypt_fops);
 	slice->cdev.owner = THIS_MODULE;
 
@@ -203,18 +252,63 @@ static struct vcrypt_slice *vcrypt_slice_create(struct vcrypt_dev *vd,
 	return slice;
 }
 
-/* The slice gets no new file and sends no more jobs to the card. */
-static void vcrypt_slice_stop(struct vcrypt_slice *slice)
+/**
+ * vcrypt_host_slice_create() - create the host slice of a card
+ * @vd: the card, with its index
+ * @host: driver data of the slice's device, for vcrypt_host_group
+ *
+ * The host slice is the device vcrypt-host<c> of class vcrypt, without a
+ * character device; its queues are the crypto API's transforms.
+ *
+ * Return: the slice, with a reference for the card, or an ERR_PTR().
+ */
+struct vcrypt_slice *vcrypt_host_slice_create(struct vcrypt_dev *vd,
+					      void *host)
 {
-	cdev_device_del(&slice->cdev, &slice->dev);
+	struct vcrypt_slice *slice;
+	int ret;
+
+	slice = vcrypt_slice_new(vd);
+	if (!slice)
+		return ERR_PTR(-ENOMEM);
+
+	slice->dev.groups = vcrypt_host_groups;
+	dev_set_drvdata(&slice->dev, host);
+
+	ret = dev_set_name(&slice->dev, "vcrypt-host%u", vd->index);
+	if (!ret)
+		ret = device_add(&slice->dev);
+	if (ret) {
+		put_device(&slice->dev);
+		return ERR_PTR(ret);
+	}
+	return slice;
+}
+
+/**
+ * vcrypt_slice_stop() - remove the device of a slice, stop sending its jobs
+ * @slice: the slice
+ *
+ * The slice gets no new file and sends no more jobs to the card.
+ */
+void vcrypt_slice_stop(struct vcrypt_slice *slice)
+{
+	if (slice->dev.devt)
+		cdev_device_del(&slice->cdev, &slice->dev);
+	else
+		device_del(&slice->dev);
 	vcrypt_sched_slice_freeze(slice);
 }
 
-/*
- * What the slice's open files still have queued fails, and every later
- * call on them fails with -ENODEV. The slice is freed with its last file.
+/**
+ * vcrypt_slice_kill() - fail the jobs of a stopped slice for good
+ * @slice: the slice, after vcrypt_slice_stop()
+ *
+ * What the slice's queues still have queued fails, and every later job
+ * fails with -ENODEV. Drops the card's reference: the slice is freed with
+ * its last queue.
  */
-static void vcrypt_slice_kill(struct vcrypt_slice *slice)
+void vcrypt_slice_kill(struct vcrypt_slice *slice)
 {
 	vcrypt_sched_slice_kill(slice);
 	put_device(&slice->dev);

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vcrypt: the cards in the kernel crypto API.
+ *
+ * Every transform (tfm) of a vcrypt algorithm is bound, when it is
+ * created, to the host slice of one card: a slice without a character
+ * device, with its own weight, whose queues are the transforms. Requests
+ * go through the card's scheduler like those of the other slices.
+ * Requests the card cannot take (too long, too many SG entries, an
+ * operation the card lacks, no card) run in a software fallback.
+ * Documentation/crypto.rst describes the design.
+ */
+#ifndef _VCRYPT_CRYPTO_H
+#define _VCRYPT_CRYPTO_H
+
+#include <linux/crypto.h>
+#include <linux/types.h>
+
+#include "vcrypt.h"
+#include "vcrypt_sched.h"
+
+struct vcrypt_host;
+
+/* Priority of every vcrypt algorithm: above all software and AES-NI/VAES ones */
+#define VCRYPT_CRA_PRIORITY	1500
+
+/* Flags of every vcrypt algorithm */
+#define VCRYPT_CRA_FLAGS	(CRYPTO_ALG_ASYNC | CRYPTO_ALG_NEED_FALLBACK | \
+				 CRYPTO_ALG_KERN_DRIVER_ONLY)
+
+/*
+ * Mask for allocating a fallback: a synchronous implementation that does
+ * not need one itself (so never a vcrypt one).
+ */
+#define VCRYPT_FALLBACK_MASK	(CRYPTO_ALG_ASYNC | CRYPTO_ALG_NEED_FALLBACK)
+
+/**
+ * struct vcrypt_tfm - the card side of a transform; in every tfm context
+ * @host: the host slice's front end the transform is bound to, with a
+ *	reference; NULL if no card was bound when the transform was created:
+ *	then every request runs in the fallback
+ * @queue: the transform's queue in the host slice (valid if @host)
+ */
+struct vcrypt_tfm {
+	struct vcrypt_host *host;
+	struct vcrypt_queue queue;
+};
+
+struct vcrypt_creq;
+
+/**
+ * struct vcrypt_creq - the card side of a request; first in every request
+ *	context (allocated with the *_set_reqsize_dma() helpers)
+ * @vreq: the card request; the algorithm fills in op, flags, key, IV,
+ *	lengths and scatterlists; everything else in it starts zeroed
+ * @job: the scheduler job of @vreq
+ * @areq: the crypto API request
+ * @vt: the transform's card side
+ * @finish: called when the card finished @vreq successfully, before the
+ *	request completes: copies results (IV, digest) back; may be NULL
+ * @fallback: runs the request in software, synchronously; returns 0 or a
+ *	negative errno. Called instead of the card when the card fails the
+ *	request for want of memory, or when the transform's card is gone.
+ */
+struct vcrypt_creq {
+	struct vcrypt_req vreq;
+	struct vcrypt_job job;
+	struct crypto_async_request *areq;
+	struct vcrypt_tfm *vt;
+	void (*finish)(struct vcrypt_creq *creq);
+	int (*fallback)(struct vcrypt_creq *creq);
+};
+
+int vcrypt_tfm_init(struct vcrypt_tfm *vt);
+void vcrypt_tfm_exit(struct vcrypt_tfm *vt);
+void vcrypt_count_fallback(struct vcrypt_tfm *vt);
+int vcrypt_creq_submit(struct vcrypt_creq *creq);
+
+void vcrypt_alg_wait_tested(struct crypto_alg *alg);
+
+int vcrypt_skcipher_register(void);
+void vcrypt_skcipher_unregister(void);
+
+#endif /* _VCRYPT_CRYPTO_H */
