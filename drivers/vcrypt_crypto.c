@@ -396,7 +396,15 @@ void vcrypt_alg_wait_tested(struct crypto_alg *alg)
 
 static int vcrypt_register_algs(void)
 {
-	return vcrypt_skcipher_register();
+	int ret;
+
+	ret = vcrypt_skcipher_register();
+	if (ret)
+		return ret;
+	ret = vcrypt_aead_register();
+	if (ret)
+		vcrypt_skcipher_unregister();
+	return ret;
 }
 
 /**
@@ -503,5 +511,6 @@ void vcrypt_crypto_exit(void)
 	destroy_workqueue(vcrypt_crypto_wq);
 	if (!vcrypt_registered)
 		return;
+	vcrypt_aead_unregister();
 	vcrypt_skcipher_unregister();
 }

@@ -80,5 +80,7 @@ void vcrypt_alg_wait_tested(struct crypto_alg *alg);
 
 int vcrypt_skcipher_register(void);
 void vcrypt_skcipher_unregister(void);
+int vcrypt_aead_register(void);
+void vcrypt_aead_unregister(void);
 
 #endif /* _VCRYPT_CRYPTO_H */
