@@ -403,7 +403,16 @@ static int vcrypt_register_algs(void)
 		return ret;
 	ret = vcrypt_aead_register();
 	if (ret)
-		vcrypt_skcipher_unregister();
+		goto err_skcipher;
+	ret = vcrypt_ahash_register();
+	if (ret)
+		goto err_aead;
+	return 0;
+
+err_aead:
+	vcrypt_aead_unregister();
+err_skcipher:
+	vcrypt_skcipher_unregister();
 	return ret;
 }
 
@@ -511,6 +520,7 @@ void vcrypt_crypto_exit(void)
 	destroy_workqueue(vcrypt_crypto_wq);
 	if (!vcrypt_registered)
 		return;
+	vcrypt_ahash_unregister();
 	vcrypt_aead_unregister();
 	vcrypt_skcipher_unregister();
 }

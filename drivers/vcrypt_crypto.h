@@ -82,5 +82,7 @@ int vcrypt_skcipher_register(void);
 void vcrypt_skcipher_unregister(void);
 int vcrypt_aead_register(void);
 void vcrypt_aead_unregister(void);
+int vcrypt_ahash_register(void);
+void vcrypt_ahash_unregister(void);
 
 #endif /* _VCRYPT_CRYPTO_H */
