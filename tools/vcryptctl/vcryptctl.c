@@ -10,6 +10,11 @@
  *   vcryptctl slices N [-c CARD]
  *   vcryptctl weight SLICE W
  *
+ * Besides its slices /dev/vcrypt<N>, each card has a host slice: the share
+ * of the card used by the kernel crypto API, the device vcrypt-host<c> of
+ * the class vcrypt, without a character device. SLICE names it as host
+ * (card 0), host<c> or vcrypt-host<c>.
+ *
  * Exit status: 0 done, 1 the operation failed, 2 usage error. Arguments are
  * checked completely before anything in sysfs is read or written.
  */
@@ -45,12 +50,15 @@
 
 /* The card's attribute group: /sys/bus/pci/devices/<PCI address>/<group> */
 #define CARD_GROUP	"vcrypt"
+/* The host slice of card c: /sys/class/vcrypt/<HOST_PREFIX><c> */
+#define HOST_PREFIX	"vcrypt-host"
+#define HOST_PREFIX_LEN	(sizeof(HOST_PREFIX) - 1)
 
 #define PATH_LEN	1024
 #define NAME_LEN	256
 #define VALUE_LEN	64
 
-/* Per-slice counters, in the order of the sysfs attribute names below */
+/* The sysfs attributes of slices and host slices */
 enum {
 	A_WEIGHT,
 	A_SLICE,
@@ -61,6 +69,9 @@ enum {
 	A_COMPLETED_BYTES,
 	A_ERRORS,
 	A_CARD_TIME_NS,
+	A_TRANSFORMS,
+	A_BACKLOGGED,
+	A_FALLBACK_OPS,
 	A_COUNT,
 };
 
@@ -74,8 +85,26 @@ static const char * const attr_names[A_COUNT] = {
 	[A_COMPLETED_BYTES] = "completed_bytes",
 	[A_ERRORS] = "errors",
 	[A_CARD_TIME_NS] = "card_time_ns",
+	[A_TRANSFORMS] = "transforms",
+	[A_BACKLOGGED] = "backlogged",
+	[A_FALLBACK_OPS] = "fallback_ops",
 };
 
+/* Those of a slice, in the order of its JSON keys */
+static const int slice_attrs[] = {
+	A_WEIGHT, A_SLICE, A_OPEN_FILES, A_QUEUED, A_IN_FLIGHT,
+	A_COMPLETED_OPS, A_COMPLETED_BYTES, A_ERRORS, A_CARD_TIME_NS,
+};
+
+/* Those of a host slice, in the order of its JSON keys */
+static const int host_attrs[] = {
+	A_WEIGHT, A_QUEUED, A_IN_FLIGHT, A_COMPLETED_OPS, A_COMPLETED_BYTES,
+	A_ERRORS, A_CARD_TIME_NS, A_TRANSFORMS, A_BACKLOGGED, A_FALLBACK_OPS,
+};
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* A slice, or a card's host slice (the attributes it lacks stay 0) */
 struct slice {
 	unsigned int node;
 	__u64 val[A_COUNT];
@@ -85,12 +114,16 @@ struct slice {
 
 struct card {
 	char pci[NAME_LEN];
-	/* card number c of its nodes, or -1 while it has no slice */
+	/* card number c of its host slice and nodes, or -1 if unknown */
 	long index;
 	char scheduler[VALUE_LEN];
 	__u64 nr_slices;
 	struct slice *slices;
 	size_t n;
+	/* the host slice, if has_host; its node is the card number */
+	struct slice host;
+	bool has_host;
+	/* card time of the slices and the host slice */
 	__u64 time;
 };
 
@@ -130,15 +163,17 @@ static void usage_text(FILE *f)
 		"Show and set the slices of vcrypt crypto cards.\n"
 		"\n"
 		"Commands:\n"
-		"  status [-j] [-i SECONDS]  every card and slice, with each slice's\n"
-		"                            share of its card's time since the driver\n"
-		"                            was loaded, or over SECONDS with -i\n"
+		"  status [-j] [-i SECONDS]  every card, slice and host slice, with each\n"
+		"                            one's share of its card's time since the\n"
+		"                            driver was loaded, or over SECONDS with -i\n"
 		"                            (-j, --json: JSON; -i, --interval)\n"
 		"  slices N [-c CARD]        set the number of slices of a card (0..%u);\n"
 		"                            CARD: PCI address or card number, needed\n"
 		"                            when there are several cards (-c, --card)\n"
 		"  weight SLICE W            set the scheduling weight of a slice\n"
-		"                            (%u..%u); SLICE: N, vcryptN or /dev/vcryptN\n"
+		"                            (%u..%u); SLICE: N, vcryptN or /dev/vcryptN;\n"
+		"                            or host, hostC or vcrypt-hostC: the host\n"
+		"                            slice (kernel crypto API) of card 0 or C\n"
 		"\n"
 		"Exit status: 0 done, 1 the operation failed, 2 usage error.\n"
 		"See vcryptctl(8).\n",
@@ -232,12 +267,29 @@ static int parse_interval(const char *s, struct timespec *ts)
 	return 0;
 }
 
-/* SLICE argument: N, vcryptN or /dev/vcryptN */
-static int parse_slice(const char *s, unsigned long *node)
+/*
+ * SLICE argument: N, vcryptN or /dev/vcryptN, a slice, into @node; or host,
+ * hostC or vcrypt-hostC, the host slice of card C (0 for host), into @card.
+ * The other one is set to -1.
+ */
+static int parse_slice(const char *s, long *node, long *card)
 {
 	const char *p = s;
 	unsigned long v;
 
+	*node = -1;
+	*card = -1;
+	if (!strcmp(p, "host")) {
+		*card = 0;
+		return 0;
+	}
+	if (!strncmp(p, "host", 4) || !strncmp(p, HOST_PREFIX, HOST_PREFIX_LEN)) {
+		p += p[0] == 'h' ? 4 : HOST_PREFIX_LEN;
+		if (*p < '0' || *p > '9' || parse_uint(p, 0, CARD_MAX, &v))
+			return -EINVAL;
+		*card = (long)v;
+		return 0;
+	}
 	if (!strncmp(p, "/dev/", 5))
 		p += 5;
 	if (!strncmp(p, "vcrypt", 6))
@@ -248,7 +300,7 @@ static int parse_slice(const char *s, unsigned long *node)
 		return -EINVAL;
 	if (parse_uint(p, 0, NODE_MAX, &v))
 		return -EINVAL;
-	*node = v;
+	*node = (long)v;
 	return 0;
 }
 
@@ -424,9 +476,35 @@ static int cmp_slice(const void *a, const void *b)
 }
 
 /*
- * The cards: every PCI device with a CARD_GROUP/slices attribute. With
- * @with_slices, also read every slice of the class vcrypt. A slice that
- * disappears while it is read is left out.
+ * Read the attributes @attrs of the device @name of the class vcrypt into
+ * @s. On an error other than -ENOENT or -ENODEV (the device went away),
+ * prints it. @path is a PATH_LEN buffer.
+ */
+static int read_attrs(const char *name, const int *attrs, size_t n,
+		      struct slice *s, char *path)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, PATH_LEN, "%s/class/vcrypt/%s/%s", sysfs, name,
+			 attr_names[attrs[i]]);
+		ret = read_u64(path, &s->val[attrs[i]]);
+		if (ret == -ENOENT || ret == -ENODEV)
+			return ret;
+		if (ret) {
+			msg("%s: %s", path, error_text(ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The cards: every PCI device with a CARD_GROUP/slices attribute, and its
+ * number from its host slice or its slices. With @with_slices, also read
+ * every slice and host slice of the class vcrypt. A slice that disappears
+ * while it is read is left out.
  */
 static int scan(struct cards *cs, bool with_slices)
 {
@@ -435,11 +513,12 @@ static int scan(struct cards *cs, bool with_slices)
 	struct slice *s;
 	struct dirent *de;
 	unsigned long node;
+	const char *num;
+	bool host;
 	size_t i;
 	ssize_t n;
 	DIR *d;
 	int ret;
-	int a;
 
 	cs->card = NULL;
 	cs->n = 0;
@@ -489,7 +568,7 @@ static int scan(struct cards *cs, bool with_slices)
 	snprintf(path, sizeof(path), "%s/class/vcrypt", sysfs);
 	d = opendir(path);
 	if (!d) {
-		/* no slice on any card */
+		/* no slice or host slice on any card */
 		if (errno == ENOENT)
 			goto sort;
 		ret = -errno;
@@ -497,9 +576,12 @@ static int scan(struct cards *cs, bool with_slices)
 		goto fail;
 	}
 	while ((de = readdir(d))) {
+		/* vcrypt-host<c>, the host slice of card c, or vcrypt<N> */
+		host = !strncmp(de->d_name, HOST_PREFIX, HOST_PREFIX_LEN);
+		num = de->d_name + (host ? HOST_PREFIX_LEN : 6);
 		if (strncmp(de->d_name, "vcrypt", 6) ||
-		    de->d_name[6] < '0' || de->d_name[6] > '9' ||
-		    parse_uint(de->d_name + 6, 0, NODE_MAX, &node))
+		    *num < '0' || *num > '9' ||
+		    parse_uint(num, 0, host ? CARD_MAX : NODE_MAX, &node))
 			continue;
 		snprintf(path, sizeof(path), "%s/class/vcrypt/%s/device", sysfs,
 			 de->d_name);
@@ -511,10 +593,24 @@ static int scan(struct cards *cs, bool with_slices)
 				  link);
 		if (!c)
 			continue;
-		if (c->index < 0)
+		if (host)
+			c->index = (long)node;
+		else if (c->index < 0)
 			c->index = (long)(node / NODES_PER_CARD);
 		if (!with_slices)
 			continue;
+		if (host) {
+			memset(&c->host, 0, sizeof(c->host));
+			c->host.node = (unsigned int)node;
+			ret = read_attrs(de->d_name, host_attrs,
+					 ARRAY_SIZE(host_attrs), &c->host, path);
+			if (ret == -ENOENT || ret == -ENODEV)
+				continue;	/* card removed meanwhile */
+			if (ret)
+				goto fail;
+			c->has_host = true;
+			continue;
+		}
 		s = realloc(c->slices, (c->n + 1) * sizeof(*c->slices));
 		if (!s) {
 			ret = -ENOMEM;
@@ -525,19 +621,12 @@ static int scan(struct cards *cs, bool with_slices)
 		s = &c->slices[c->n];
 		memset(s, 0, sizeof(*s));
 		s->node = (unsigned int)node;
-		for (a = 0; a < A_COUNT; a++) {
-			snprintf(path, sizeof(path), "%s/class/vcrypt/%s/%s",
-				 sysfs, de->d_name, attr_names[a]);
-			ret = read_u64(path, &s->val[a]);
-			if (ret)
-				break;
-		}
+		ret = read_attrs(de->d_name, slice_attrs,
+				 ARRAY_SIZE(slice_attrs), s, path);
 		if (ret == -ENOENT || ret == -ENODEV)
 			continue;	/* removed meanwhile */
-		if (ret) {
-			msg("%s: %s", path, error_text(ret));
+		if (ret)
 			goto fail;
-		}
 		c->n++;
 	}
 	closedir(d);
@@ -554,9 +643,18 @@ fail:
 	return ret;
 }
 
+/* Card time of @s since it was created, or since @before if not NULL */
+static void slice_time(struct slice *s, const struct slice *before)
+{
+	s->time = s->val[A_CARD_TIME_NS];
+	/* a slice removed and added again starts at 0 */
+	if (before && before->val[A_CARD_TIME_NS] <= s->time)
+		s->time -= before->val[A_CARD_TIME_NS];
+}
+
 /*
- * Card time of each slice: since load, or the growth from @before to
- * @after; and each card's total.
+ * Card time of each slice and host slice: since load, or the growth from
+ * @before to @after; and each card's total.
  */
 static void card_times(struct cards *after, const struct cards *before)
 {
@@ -575,15 +673,16 @@ static void card_times(struct cards *after, const struct cards *before)
 				b = &before->card[k];
 		for (j = 0; j < c->n; j++) {
 			s = &c->slices[j];
-			s->time = s->val[A_CARD_TIME_NS];
-			for (k = 0; b && k < b->n; k++) {
-				bs = &b->slices[k];
-				/* a slice removed and added again starts at 0 */
-				if (bs->node == s->node &&
-				    bs->val[A_CARD_TIME_NS] <= s->time)
-					s->time -= bs->val[A_CARD_TIME_NS];
-			}
+			bs = NULL;
+			for (k = 0; b && k < b->n; k++)
+				if (b->slices[k].node == s->node)
+					bs = &b->slices[k];
+			slice_time(s, bs);
 			c->time += s->time;
+		}
+		if (c->has_host) {
+			slice_time(&c->host, b && b->has_host ? &b->host : NULL);
+			c->time += c->host.time;
 		}
 	}
 }
@@ -620,13 +719,53 @@ static void print_interval(FILE *f, const struct timespec *iv)
 		fprintf(f, "%ld", (long)iv->tv_sec);
 }
 
+/*
+ * One row of the table: a slice; or, with @host, the card's host slice,
+ * which has no index and no open files, and a second line with what only
+ * it has.
+ */
+static void print_row(const struct card *c, const struct slice *s, bool host)
+{
+	char bytes[32], slice[32], node[32], files[32];
+	double sh;
+
+	if (host) {
+		snprintf(slice, sizeof(slice), "host");
+		snprintf(node, sizeof(node), HOST_PREFIX "%u", s->node);
+		snprintf(files, sizeof(files), "-");
+	} else {
+		snprintf(slice, sizeof(slice), "%llu", s->val[A_SLICE]);
+		snprintf(node, sizeof(node), "/dev/vcrypt%u", s->node);
+		snprintf(files, sizeof(files), "%llu", s->val[A_OPEN_FILES]);
+	}
+	human_bytes(s->val[A_COMPLETED_BYTES], bytes, sizeof(bytes));
+	printf("%5s  %-16s %6llu %6s %7llu %9llu %12llu %11s %7llu ",
+	       slice, node,
+	       s->val[A_WEIGHT],
+	       files,
+	       s->val[A_QUEUED],
+	       s->val[A_IN_FLIGHT],
+	       s->val[A_COMPLETED_OPS],
+	       bytes,
+	       s->val[A_ERRORS]);
+	sh = share(s->time, c->time);
+	if (sh < 0)
+		printf("%7s\n", "-");
+	else
+		printf("%6.1f%%\n", sh);
+	if (host)
+		printf("       crypto API: %llu transform%s, %llu backlogged, %llu fallback op%s\n",
+		       s->val[A_TRANSFORMS],
+		       s->val[A_TRANSFORMS] == 1 ? "" : "s",
+		       s->val[A_BACKLOGGED],
+		       s->val[A_FALLBACK_OPS],
+		       s->val[A_FALLBACK_OPS] == 1 ? "" : "s");
+}
+
 static void print_table(const struct cards *cs, const struct timespec *iv)
 {
 	const struct card *c;
-	const struct slice *s;
-	char bytes[32], node[32];
 	size_t i, j;
-	double sh;
 
 	for (i = 0; i < cs->n; i++) {
 		c = &cs->card[i];
@@ -645,33 +784,17 @@ static void print_table(const struct cards *cs, const struct timespec *iv)
 		} else {
 			printf("since load\n");
 		}
-		if (!c->n) {
+		if (!c->n && !c->has_host) {
 			printf("  no slices\n");
 			continue;
 		}
 		printf("%5s  %-16s %6s %6s %7s %9s %12s %11s %7s %7s\n",
 		       "SLICE", "NODE", "WEIGHT", "OPEN", "QUEUED", "IN-FLIGHT",
 		       "OPS", "BYTES", "ERRORS", "SHARE");
-		for (j = 0; j < c->n; j++) {
-			s = &c->slices[j];
-			snprintf(node, sizeof(node), "/dev/vcrypt%u", s->node);
-			human_bytes(s->val[A_COMPLETED_BYTES], bytes,
-				    sizeof(bytes));
-			printf("%5llu  %-16s %6llu %6llu %7llu %9llu %12llu %11s %7llu ",
-			       s->val[A_SLICE], node,
-			       s->val[A_WEIGHT],
-			       s->val[A_OPEN_FILES],
-			       s->val[A_QUEUED],
-			       s->val[A_IN_FLIGHT],
-			       s->val[A_COMPLETED_OPS],
-			       bytes,
-			       s->val[A_ERRORS]);
-			sh = share(s->time, c->time);
-			if (sh < 0)
-				printf("%7s\n", "-");
-			else
-				printf("%6.1f%%\n", sh);
-		}
+		for (j = 0; j < c->n; j++)
+			print_row(c, &c->slices[j], false);
+		if (c->has_host)
+			print_row(c, &c->host, true);
 	}
 }
 
@@ -690,13 +813,28 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
+/* The attributes @attrs of @s and its share of @c, as JSON members */
+static void json_members(const struct card *c, const struct slice *s,
+			 const int *attrs, size_t n, const char *indent)
+{
+	size_t i;
+	double sh;
+
+	for (i = 0; i < n; i++)
+		printf(",\n%s\"%s\": %llu", indent, attr_names[attrs[i]],
+		       s->val[attrs[i]]);
+	sh = share(s->time, c->time);
+	if (sh < 0)
+		printf(",\n%s\"share_pct\": null", indent);
+	else
+		printf(",\n%s\"share_pct\": %.2f", indent, sh);
+}
+
 static void print_json(const struct cards *cs, const struct timespec *iv)
 {
 	const struct card *c;
 	const struct slice *s;
 	size_t i, j;
-	double sh;
-	int a;
 
 	printf("{\n  \"interval_s\": ");
 	if (iv)
@@ -718,19 +856,22 @@ static void print_json(const struct cards *cs, const struct timespec *iv)
 		       c->nr_slices);
 		printf(",\n      \"card_time_ns\": %llu",
 		       c->time);
+		if (c->has_host) {
+			printf(",\n      \"host\": {\n        \"name\": \"" HOST_PREFIX "%u\"",
+			       c->host.node);
+			json_members(c, &c->host, host_attrs,
+				     ARRAY_SIZE(host_attrs), "        ");
+			printf("\n      }");
+		} else {
+			printf(",\n      \"host\": null");
+		}
 		printf(",\n      \"slices\": [");
 		for (j = 0; j < c->n; j++) {
 			s = &c->slices[j];
 			printf("%s\n        {\n          \"node\": \"/dev/vcrypt%u\"",
 			       j ? "," : "", s->node);
-			for (a = 0; a < A_COUNT; a++)
-				printf(",\n          \"%s\": %llu", attr_names[a],
-				       s->val[a]);
-			sh = share(s->time, c->time);
-			if (sh < 0)
-				printf(",\n          \"share_pct\": null");
-			else
-				printf(",\n          \"share_pct\": %.2f", sh);
+			json_members(c, s, slice_attrs, ARRAY_SIZE(slice_attrs),
+				     "          ");
 			printf("\n        }");
 		}
 		printf("%s]\n    }", c->n ? "\n      " : "");
@@ -874,11 +1015,15 @@ static int cmd_slices(int argc, char **argv)
 				c = &cs.card[i];
 	}
 	if (!c) {
+		for (i = 0; i < cs.n && cs.card[i].index >= 0; i++)
+			;
 		if (pci[0])
 			msg("no vcrypt card %s", pci);
-		else
+		else if (i < cs.n)
 			msg("no vcrypt card %ld (name a card without slices by its PCI address)",
 			    index);
+		else
+			msg("no vcrypt card %ld (see vcryptctl status)", index);
 		free_cards(&cs);
 		return EXIT_FAIL;
 	}
@@ -896,8 +1041,9 @@ static int cmd_slices(int argc, char **argv)
 static int cmd_weight(int argc, char **argv)
 {
 	const char *args[2] = { NULL, NULL }, *arg;
-	char path[PATH_LEN], value[16];
-	unsigned long node, w;
+	char path[PATH_LEN], name[32], what[48], value[16];
+	unsigned long w;
+	long node, card;
 	struct stat st;
 	int i, n = 0, ret;
 
@@ -924,31 +1070,40 @@ static int cmd_weight(int argc, char **argv)
 	}
 	if (n < 2)
 		return usage_error("needs SLICE and W");
-	if (parse_slice(args[0], &node))
-		return usage_error("'%s' is not a slice: give N, vcryptN or /dev/vcryptN",
-				   args[0]);
+	if (parse_slice(args[0], &node, &card))
+		return usage_error("'%s' is not a slice: give %s", args[0],
+				   "N, vcryptN, /dev/vcryptN, host, hostC or vcrypt-hostC");
 	if (number_arg(args[1], WEIGHT_MIN, WEIGHT_MAX, &w))
 		return EXIT_USAGE;
 
-	snprintf(path, sizeof(path), "%s/class/vcrypt/vcrypt%lu", sysfs, node);
+	if (card >= 0) {
+		snprintf(name, sizeof(name), HOST_PREFIX "%ld", card);
+		snprintf(what, sizeof(what), "host slice %s", name);
+	} else {
+		snprintf(name, sizeof(name), "vcrypt%ld", node);
+		snprintf(what, sizeof(what), "slice %s", name);
+	}
+	snprintf(path, sizeof(path), "%s/class/vcrypt/%s", sysfs, name);
 	if (stat(path, &st)) {
 		ret = errno;
-		if (ret == ENOENT)
-			msg("no slice vcrypt%lu (see vcryptctl status)", node);
+		if (ret == ENOENT && card >= 0)
+			msg("no %s: no vcrypt card %ld (see vcryptctl status)",
+			    what, card);
+		else if (ret == ENOENT)
+			msg("no %s (see vcryptctl status)", what);
 		else
 			msg("%s: %s", path, strerror(ret));
 		return EXIT_FAIL;
 	}
-	snprintf(path, sizeof(path), "%s/class/vcrypt/vcrypt%lu/weight", sysfs,
-		 node);
+	snprintf(path, sizeof(path), "%s/class/vcrypt/%s/weight", sysfs, name);
 	snprintf(value, sizeof(value), "%lu\n", w);
 	ret = write_attr(path, value);
 	if (ret) {
 		if (ret == -ENOENT || ret == -ENODEV)
-			msg("no slice vcrypt%lu (removed)", node);
+			msg("no %s (removed)", what);
 		else
-			msg("setting the weight of vcrypt%lu to %lu: %s%s",
-			    node, w, strerror(-ret), write_hint(ret));
+			msg("setting the weight of %s to %lu: %s%s",
+			    name, w, strerror(-ret), write_hint(ret));
 		return EXIT_FAIL;
 	}
 	return 0;

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vcryptctl against the driver: status (table and JSON) shows what sysfs
-# holds; weight and slices change sysfs as asked, whichever way the slice
-# or card is named; every bad argument gives exit status 2 and a message,
-# before sysfs is touched; an operation that fails gives 1 and a message;
-# without CAP_SYS_ADMIN changes fail with EPERM (run through nocap).
+# holds, the card's host slice (vcrypt-host<c>, the kernel crypto API's
+# share) included; weight and slices change sysfs as asked, whichever way
+# the slice, host slice or card is named; every bad argument gives exit
+# status 2 and a message, before sysfs is touched; an operation that fails
+# gives 1 and a message; without CAP_SYS_ADMIN changes fail with EPERM (run
+# through nocap).
 #
 # vcryptctl and nocap are taken from this script's directory, else PATH.
 # Prints TAP; exits non-zero if a check failed.
@@ -134,11 +136,19 @@ old=$(cat "$slices")
 cnt=$(cat "$slices")
 # Slice s of the card is /dev/vcrypt<base + s>: base is 0 on the first card
 base=0
-for d in "$class"/vcrypt*; do
+for d in "$class"/vcrypt[0-9]*; do
 	[ "$(basename "$(readlink -f "$d/device")")" = "$bdf" ] || continue
 	base=$((${d##*/vcrypt} - $(cat "$d/slice")))
 	break
 done
+# The card's host slice, vcrypt-host<c>: c is the card's number
+card=$((base / 256))
+host=$class/vcrypt-host$card
+if [ ! -e "$host/weight" ]; then
+	echo "Bail out! no $host/weight"
+	exit 1
+fi
+old_host=$(cat "$host/weight")
 
 cleanup() {
 	echo "$cnt" >"$slices"
@@ -146,11 +156,24 @@ cleanup() {
 		echo 100 >"$class/vcrypt$((base + s))/weight"
 	done
 	echo "$old" >"$slices"
+	echo "$old_host" >"$host/weight"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 for s in $(seq 0 $((cnt - 1))); do
 	echo 100 >"$class/vcrypt$((base + s))/weight"
+done
+echo 100 >"$host/weight"
+# The kernel may still be using the card through the crypto API (the
+# crypto manager's tests): wait up to 10 s for the host slice to be idle,
+# so that the shares checked below hold still.
+i=0
+while [ $i -lt 20 ]; do
+	t=$(cat "$host/card_time_ns" "$host/queued" "$host/in_flight")
+	sleep 0.5
+	[ "$t" = "$(cat "$host/card_time_ns" "$host/queued" "$host/in_flight")" ] &&
+		break
+	i=$((i + 1))
 done
 
 # Help and version
@@ -166,7 +189,18 @@ expect_out "^card $bdf( \(card [0-9]+\))?: scheduler $sched, $cnt slices"
 for s in $(seq 0 $((cnt - 1))); do
 	expect_out "^ +$s +/dev/vcrypt$((base + s)) +100 "
 done
+# The host slice: a row after the slices, and its crypto API line
+expect_out "^ +host +vcrypt-host$card +100 +- "
+expect_out "^ +crypto API: [0-9]+ transforms?, [0-9]+ backlogged, [0-9]+ fallback ops?$"
+if [ "$(awk -v last="/dev/vcrypt$((base + cnt - 1))" \
+	'$2 == last { getline; print $1, $2 }' "$tmp/out")" = \
+     "host vcrypt-host$card" ]; then
+	ok "the host slice follows the card's slices"
+else
+	not_ok "the host slice follows the card's slices"
+fi
 run 0 status -i 1
+expect_out "^ +host +vcrypt-host$card "
 expect_out "share of card time over 1 s$"
 run_nocap 0 status
 expect_out "^card $bdf"
@@ -180,13 +214,16 @@ expect_out '"nr_slices": '"$cnt"','
 expect_out '"node": "/dev/vcrypt'"$base"'"'
 for key in interval_s cards index card_time_ns slices slice weight \
 	   open_files queued in_flight completed_ops completed_bytes errors \
-	   share_pct; do
+	   share_pct host name transforms backlogged fallback_ops; do
 	expect_out "\"$key\": "
 done
-if [ "$(grep -c '"weight": ' "$tmp/out")" -eq "$cnt" ]; then
-	ok "JSON has one weight per slice"
+expect_out '"host": \{$'
+expect_out '"name": "vcrypt-host'"$card"'",'
+expect_out '"transforms": [0-9]+,'
+if [ "$(grep -c '"weight": ' "$tmp/out")" -eq $((cnt + 1)) ]; then
+	ok "JSON has one weight per slice and one for the host slice"
 else
-	not_ok "JSON has one weight per slice"
+	not_ok "JSON has one weight per slice and one for the host slice"
 fi
 if [ "$(tr -cd '{' <"$tmp/out" | wc -c)" -eq "$(tr -cd '}' <"$tmp/out" | wc -c)" ] &&
    [ "$(tr -cd '[' <"$tmp/out" | wc -c)" -eq "$(tr -cd ']' <"$tmp/out" | wc -c)" ] &&
@@ -195,8 +232,9 @@ if [ "$(tr -cd '{' <"$tmp/out" | wc -c)" -eq "$(tr -cd '}' <"$tmp/out" | wc -c)"
 else
 	not_ok "JSON brackets balance"
 fi
-# Shares since load are card_time_ns over the card's sum (all idle now).
-total=0
+# Shares since load are card_time_ns over the card's sum, host slice
+# included (all idle now).
+total=$(cat "$host/card_time_ns")
 for s in $(seq 0 $((cnt - 1))); do
 	total=$((total + $(cat "$class/vcrypt$((base + s))/card_time_ns")))
 done
@@ -223,6 +261,24 @@ run 0 status
 expect_out "^ +0 +/dev/vcrypt$base +250 "
 expect_out "^ +2 +/dev/vcrypt$((base + 2)) +10000 "
 
+# Weight of the host slice: host (card 0), hostC, vcrypt-hostC
+if [ "$card" -eq 0 ]; then
+	run 0 weight host 250
+	expect_file "$host/weight" 250
+fi
+run 0 weight "host$card" 300
+expect_file "$host/weight" 300
+run 0 weight "vcrypt-host$card" 10000
+expect_file "$host/weight" 10000
+run 0 weight -- "host$card" 1
+expect_file "$host/weight" 1
+run 0 status
+expect_out "^ +host +vcrypt-host$card +1 +- "
+run 0 weight "host$card" 100
+expect_file "$host/weight" 100
+# The weights of the slices did not change.
+expect_file "$class/vcrypt$base/weight" 250
+
 # Slices: the only card, by number, by address, by short address
 run 0 slices $((cnt + 2))
 expect_file "$slices" $((cnt + 2))
@@ -234,6 +290,25 @@ expect_gone "/dev/vcrypt$((base + cnt))"
 run 0 slices $((cnt + 1)) -c "$bdf"
 expect_file "$slices" $((cnt + 1))
 run 0 slices "$cnt" --card="${bdf#0000:}"
+expect_file "$slices" "$cnt"
+# The host slice is not a slice: it stays, and gives a card without slices
+# its number.
+run 0 slices 0
+expect_file "$slices" 0
+expect_exists "$host"
+run 0 status
+expect_out "^card $bdf \(card $card\): scheduler $sched, 0 slices"
+expect_out "^ +host +vcrypt-host$card +100 "
+if grep -q "no slices" "$tmp/out"; then
+	not_ok "a card with only its host slice has a table"
+else
+	ok "a card with only its host slice has a table"
+fi
+run 0 status -j
+expect_out '"index": '"$card"','
+expect_out '"nr_slices": 0,'
+expect_out '"name": "vcrypt-host'"$card"'",'
+run 0 slices "$cnt" -c "$card"
 expect_file "$slices" "$cnt"
 
 # Usage errors: status 2, a message, sysfs untouched
@@ -250,6 +325,16 @@ for args in "weight $base 0|0 is out of range 1\.\.10000" \
 	    "weight x 5|'x' is not a slice" \
 	    "weight /dev/sda 5|'/dev/sda' is not a slice" \
 	    "weight 99999 0|0 is out of range" \
+	    "weight host 0|0 is out of range 1\.\.10000" \
+	    "weight host$card 10001|10001 is out of range 1\.\.10000" \
+	    "weight vcrypt-host$card -5|-5 is out of range 1\.\.10000" \
+	    "weight host abc|'abc' is not a number" \
+	    "weight host|needs SLICE and W" \
+	    "weight hostx 5|'hostx' is not a slice" \
+	    "weight host-1 5|'host-1' is not a slice" \
+	    "weight vcrypt-host 5|'vcrypt-host' is not a slice" \
+	    "weight host4096 5|'host4096' is not a slice" \
+	    "weight host77 0|0 is out of range" \
 	    "slices|missing N" \
 	    "slices 257|257 is out of range 0\.\.256" \
 	    "slices -1|-1 is out of range 0\.\.256" \
@@ -267,12 +352,18 @@ for args in "weight $base 0|0 is out of range 1\.\.10000" \
 	expect_err "^vcryptctl: .*$msg"
 done
 run 2 weight "$base" ""
+run 2 weight "host$card" ""
 expect_file "$class/vcrypt$base/weight" 100
+expect_file "$host/weight" 100
 expect_file "$slices" "$cnt"
 
 # Operations that fail: status 1 and the reason
 run 1 weight 99999 100
 expect_err "no slice vcrypt99999"
+run 1 weight host77 100
+expect_err "no host slice vcrypt-host77: no vcrypt card 77"
+run 1 weight vcrypt-host4095 100
+expect_err "no host slice vcrypt-host4095"
 run 1 slices 4 -c 77
 expect_err "no vcrypt card 77"
 run 1 slices 4 -c 0000:00:1f.7
@@ -282,6 +373,12 @@ expect_err "no vcrypt card 0000:00:1f\.7"
 run_nocap 1 weight "$base" 200
 expect_err "Operation not permitted \(needs CAP_SYS_ADMIN\)"
 expect_file "$class/vcrypt$base/weight" 100
+run_nocap 1 weight "host$card" 200
+expect_err "setting the weight of vcrypt-host$card to 200: Operation not permitted \(needs CAP_SYS_ADMIN\)"
+expect_file "$host/weight" 100
+run_nocap 2 weight "host$card" 10001
+run_nocap 0 status -j
+expect_out '"name": "vcrypt-host'"$card"'",'
 run_nocap 1 slices $((cnt + 1))
 expect_err "Operation not permitted \(needs CAP_SYS_ADMIN\)"
 expect_file "$slices" "$cnt"
