@@ -4,14 +4,18 @@
  *
  * The card computes one-shot digests only; it keeps no partial state. So
  * every request also keeps the state of a software hash (the transform's
- * synchronous fallback), and the card serves what is one shot:
+ * synchronous fallback), and the card serves what can be one shot:
  *
- * - digest, and finup or final directly after init (nothing hashed yet),
- *   run on the card, over req->src (the empty message for final).
- * - update, and the final or finup after it, run in software, as do final
- *   and finup after import; each counts as a fallback operation of the
- *   card. export and import are the software hash's, so the state format
- *   is that of the generic implementations.
+ * - digest runs on the card over req->src.
+ * - After init, updates are collected in the request context, up to
+ *   VCRYPT_AHASH_BUF_SIZE bytes in all, and final or finup hashes the
+ *   message on the card (finup directly after init: over req->src). AF_ALG
+ *   users such as libkcapi always hash that way: init, update, final.
+ * - A message that outgrows the buffer goes to the software hash, what was
+ *   collected first, and so does everything after export or import; each
+ *   such call counts as a fallback operation of the card. export and
+ *   import are the software hash's, so the state format is that of the
+ *   generic implementations.
  * - The core runs card requests in software as well when they do not fit
  *   the card (more than 1 MiB of data, more than 256 SG entries, no card,
  *   the card lacks the operation), and when the card fails one for want of
@@ -23,6 +27,7 @@
  * gives the same HMAC (RFC 2104).
  */
 #include <crypto/internal/hash.h>
+#include <crypto/scatterwalk.h>
 #include <crypto/sha2.h>
 #include <linux/array_size.h>
 #include <linux/cache.h>
@@ -62,19 +67,29 @@ struct vcrypt_ahash_ctx {
 	u8 key[VCRYPT_HW_KEY_MAX];
 };
 
+/* Message bytes a request collects for one card digest at final or finup */
+#define VCRYPT_AHASH_BUF_SIZE	4096
+
 /**
  * struct vcrypt_ahash_rctx - request context
  * @creq: the card side
  * @sg: scatterlist of @digest, the card request's destination
- * @fresh: nothing was hashed since init: finup and final can use the card
+ * @buf_sg: scatterlist of @buf, the card request's source
+ * @buffering: since init, the message went to @buf only, not to the
+ *	software hash: final and finup can use the card
+ * @buflen: bytes in @buf
  * @digest: the card writes the digest here; alone in its DMA cache lines
+ * @buf: the message so far, while @buffering
  * @desc: the software hash's state (followed by its context)
  */
 struct vcrypt_ahash_rctx {
 	struct vcrypt_creq creq;
 	struct scatterlist sg;
-	bool fresh;
+	struct scatterlist buf_sg;
+	bool buffering;
+	unsigned int buflen;
 	u8 digest[SHA512_DIGEST_SIZE] __aligned(ARCH_DMA_MINALIGN);
+	u8 buf[VCRYPT_AHASH_BUF_SIZE] __aligned(ARCH_DMA_MINALIGN);
 	struct shash_desc desc __aligned(ARCH_DMA_MINALIGN);
 };
 
@@ -94,10 +109,10 @@ static int vcrypt_ahash_fallback(struct vcrypt_creq *creq)
 		container_of(creq, struct vcrypt_ahash_rctx, creq);
 	struct ahash_request *req = ahash_request_cast(creq->areq);
 
-	/* no source: the empty message (final after init: req->src unset) */
-	if (!creq->vreq.src)
-		return crypto_shash_init(&rctx->desc) ?:
-		       crypto_shash_final(&rctx->desc, req->result);
+	/* the message collected in @buf (none: the empty message) */
+	if (!creq->vreq.src || creq->vreq.src == &rctx->buf_sg)
+		return crypto_shash_digest(&rctx->desc, rctx->buf, rctx->buflen,
+					   req->result);
 
 	return shash_ahash_digest(req, &rctx->desc);
 }
@@ -129,6 +144,39 @@ static int vcrypt_ahash_card(struct ahash_request *req,
 	return vcrypt_creq_submit(&rctx->creq);
 }
 
+/* The digest of the message collected in @buf, on the card */
+static int vcrypt_ahash_card_buf(struct ahash_request *req)
+{
+	struct vcrypt_ahash_rctx *rctx = ahash_request_ctx_dma(req);
+
+	if (!rctx->buflen)
+		return vcrypt_ahash_card(req, NULL, 0);
+	sg_init_one(&rctx->buf_sg, rctx->buf, rctx->buflen);
+	return vcrypt_ahash_card(req, &rctx->buf_sg, rctx->buflen);
+}
+
+/* Appends @req's data to @buf if it fits; true if it did. */
+static bool vcrypt_ahash_collect(struct ahash_request *req)
+{
+	struct vcrypt_ahash_rctx *rctx = ahash_request_ctx_dma(req);
+
+	if (req->nbytes > VCRYPT_AHASH_BUF_SIZE - rctx->buflen)
+		return false;
+	scatterwalk_map_and_copy(rctx->buf + rctx->buflen, req->src, 0,
+				 req->nbytes, 0);
+	rctx->buflen += req->nbytes;
+	return true;
+}
+
+/* From now on the message goes to the software hash, @buf first. */
+static int vcrypt_ahash_flush(struct vcrypt_ahash_rctx *rctx)
+{
+	if (!rctx->buffering)
+		return 0;
+	rctx->buffering = false;
+	return crypto_shash_update(&rctx->desc, rctx->buf, rctx->buflen);
+}
+
 static int vcrypt_ahash_init(struct ahash_request *req)
 {
 	struct vcrypt_ahash_ctx *ctx =
@@ -136,7 +184,8 @@ static int vcrypt_ahash_init(struct ahash_request *req)
 	struct vcrypt_ahash_rctx *rctx = ahash_request_ctx_dma(req);
 
 	rctx->desc.tfm = ctx->fallback;
-	rctx->fresh = true;
+	rctx->buffering = true;
+	rctx->buflen = 0;
 	return crypto_shash_init(&rctx->desc);
 }
 
@@ -145,11 +194,16 @@ static int vcrypt_ahash_update(struct ahash_request *req)
 	struct vcrypt_ahash_ctx *ctx =
 		crypto_ahash_ctx(crypto_ahash_reqtfm(req));
 	struct vcrypt_ahash_rctx *rctx = ahash_request_ctx_dma(req);
+	int ret;
 
 	if (!req->nbytes)
 		return 0;
+	if (rctx->buffering && vcrypt_ahash_collect(req))
+		return 0;
 
-	rctx->fresh = false;
+	ret = vcrypt_ahash_flush(rctx);
+	if (ret)
+		return ret;
 	vcrypt_count_fallback(&ctx->vt);
 	return shash_ahash_update(req, &rctx->desc);
 }
@@ -160,8 +214,8 @@ static int vcrypt_ahash_final(struct ahash_request *req)
 		crypto_ahash_ctx(crypto_ahash_reqtfm(req));
 	struct vcrypt_ahash_rctx *rctx = ahash_request_ctx_dma(req);
 
-	if (rctx->fresh)
-		return vcrypt_ahash_card(req, NULL, 0);
+	if (rctx->buffering)
+		return vcrypt_ahash_card_buf(req);
 
 	vcrypt_count_fallback(&ctx->vt);
 	return crypto_shash_final(&rctx->desc, req->result);
@@ -172,10 +226,18 @@ static int vcrypt_ahash_finup(struct ahash_request *req)
 	struct vcrypt_ahash_ctx *ctx =
 		crypto_ahash_ctx(crypto_ahash_reqtfm(req));
 	struct vcrypt_ahash_rctx *rctx = ahash_request_ctx_dma(req);
+	int ret;
 
-	if (rctx->fresh)
-		return vcrypt_ahash_card(req, req->src, req->nbytes);
+	if (rctx->buffering) {
+		if (!rctx->buflen)
+			return vcrypt_ahash_card(req, req->src, req->nbytes);
+		if (vcrypt_ahash_collect(req))
+			return vcrypt_ahash_card_buf(req);
+	}
 
+	ret = vcrypt_ahash_flush(rctx);
+	if (ret)
+		return ret;
 	vcrypt_count_fallback(&ctx->vt);
 	return shash_ahash_finup(req, &rctx->desc);
 }
@@ -188,13 +250,19 @@ static int vcrypt_ahash_digest(struct ahash_request *req)
 
 	/* the fallback initialises the state itself */
 	rctx->desc.tfm = ctx->fallback;
+	rctx->buflen = 0;
 	return vcrypt_ahash_card(req, req->src, req->nbytes);
 }
 
 static int vcrypt_ahash_export(struct ahash_request *req, void *out)
 {
 	struct vcrypt_ahash_rctx *rctx = ahash_request_ctx_dma(req);
+	int ret;
 
+	/* The exported state is the software hash's. */
+	ret = vcrypt_ahash_flush(rctx);
+	if (ret)
+		return ret;
 	return crypto_shash_export(&rctx->desc, out);
 }
 
@@ -205,7 +273,7 @@ static int vcrypt_ahash_import(struct ahash_request *req, const void *in)
 	struct vcrypt_ahash_rctx *rctx = ahash_request_ctx_dma(req);
 
 	rctx->desc.tfm = ctx->fallback;
-	rctx->fresh = false;
+	rctx->buffering = false;
 	return crypto_shash_import(&rctx->desc, in);
 }
 
