@@ -3,7 +3,7 @@
  * Helpers shared by the selftests of the slices (/dev/vcryptN): the card's
  * and the slices' sysfs attributes, the slice ioctls, waiting for
  * completions with a time limit, and a set of known-answer requests built
- * from the published vectors of vcrypt_vectors.h.
+ * from the published vectors of vcrypt_vectors.h (through vcrypt_kat.h).
  *
  * Slice s of the first card is /dev/vcrypt<base + s>, where base is 256
  * times the card's number; struct vs_card holds it.
@@ -19,8 +19,7 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 
-#include "vcrypt_test.h"
-#include "vcrypt_vectors.h"
+#include "vcrypt_kat.h"
 
 #define VS_CLASS		"/sys/class/vcrypt"
 /* The card's attribute group, below its PCI device */
@@ -46,66 +45,6 @@
 			 (1u << VCRYPT_ALG_SHA256) | \
 			 (1u << VCRYPT_ALG_SHA512) | \
 			 (1u << VCRYPT_ALG_HMAC_SHA256))
-
-/*
- * Published vectors the slice tests need besides those of
- * vcrypt_vectors.h, spelt as in kat_gcm.c and kat_hash.c: a definition
- * there or in vcrypt_vectors.h takes precedence.
- */
-
-/* McGrew and Viega, GCM test case 3: tag */
-#ifndef GCM_TC3_TAG
-#define GCM_TC3_TAG \
-	"\x4d\x5c\x2a\xf3\x27\xcd\x64\xa6\x2c\xf3\x5a\xbd\x2b\xa6\xfa\xb4"
-#endif
-
-/* FIPS 180-2 B.1 and C.1: the digests of "abc" */
-#ifndef SHA256_ABC
-#define SHA256_ABC \
-	"\xba\x78\x16\xbf\x8f\x01\xcf\xea\x41\x41\x40\xde\x5d\xae\x22\x23" \
-	"\xb0\x03\x61\xa3\x96\x17\x7a\x9c\xb4\x10\xff\x61\xf2\x00\x15\xad"
-#endif
-
-#ifndef SHA512_ABC
-#define SHA512_ABC \
-	"\xdd\xaf\x35\xa1\x93\x61\x7a\xba\xcc\x41\x73\x49\xae\x20\x41\x31" \
-	"\x12\xe6\xfa\x4e\x89\xa9\x7e\xa2\x0a\x9e\xee\xe6\x4b\x55\xd3\x9a" \
-	"\x21\x92\x99\x2a\x27\x4f\xc1\xa8\x36\xba\x3c\x23\xa3\xfe\xeb\xbd" \
-	"\x45\x4d\x44\x23\x64\x3c\xe8\x0e\x2a\x9a\xc9\x4f\xa5\x4c\xa4\x9f"
-#endif
-
-/* RFC 4231 test case 2: key "Jefe", "what do ya want for nothing?" */
-#ifndef RFC4231_2_KEY
-#define RFC4231_2_KEY \
-	"\x4a\x65\x66\x65"
-#endif
-
-#ifndef RFC4231_2_MSG
-#define RFC4231_2_MSG \
-	"\x77\x68\x61\x74\x20\x64\x6f\x20\x79\x61\x20\x77\x61\x6e\x74\x20" \
-	"\x66\x6f\x72\x20\x6e\x6f\x74\x68\x69\x6e\x67\x3f"
-#endif
-
-#ifndef RFC4231_2_MAC
-#define RFC4231_2_MAC \
-	"\x5b\xdc\xc1\x46\xbf\x60\x75\x4e\x6a\x04\x24\x26\x08\x95\x75\xc7" \
-	"\x5a\x00\x3f\x08\x9d\x27\x39\x83\x9d\xec\x58\xb9\x64\xec\x38\x43"
-#endif
-
-/*
- * SP 800-38A F.5.1: the counter block after the example's four blocks
- * (the initial counter block plus 4), which AES-CTR writes back.
- */
-#define VS_CTR_NEXT_IV \
-	"\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7\xf8\xf9\xfa\xfb\xfc\xfd\xff\x03"
-
-/* IEEE 1619 vector 4: data unit sequence number 0 as the tweak */
-#define VS_XTS_IV0 \
-	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
-
-#define VS_SLICE(s)	{ .p = (const __u8 *)(s), .len = sizeof(s) - 1 }
-/* The last 16-byte block of a string literal */
-#define VS_LAST_BLOCK(s) { .p = (const __u8 *)(s) + sizeof(s) - 17, .len = 16 }
 
 /**
  * struct vs_kat - one known-answer operation
@@ -138,85 +77,85 @@ static const struct vs_kat vs_kats[] = {
 	{
 		.name = "aes-128-cbc encrypt (SP 800-38A F.2.1)",
 		.alg = VCRYPT_ALG_AES_CBC,
-		.key = VS_SLICE(SP800_38A_KEY128),
-		.iv = VS_SLICE(SP800_38A_CBC_IV),
-		.src = VS_SLICE(SP800_38A_PT),
-		.out = VS_SLICE(SP800_38A_CBC128_CT),
-		.next_iv = VS_LAST_BLOCK(SP800_38A_CBC128_CT),
+		.key = VT_BYTES(SP800_38A_KEY128),
+		.iv = VT_BYTES(SP800_38A_CBC_IV),
+		.src = VT_BYTES(SP800_38A_PT),
+		.out = VT_BYTES(SP800_38A_CBC128_CT),
+		.next_iv = VT_LAST_BLOCK(SP800_38A_CBC128_CT),
 	}, {
 		.name = "aes-128-cbc decrypt (SP 800-38A F.2.2)",
 		.alg = VCRYPT_ALG_AES_CBC,
 		.flags = VCRYPT_OP_DECRYPT,
-		.key = VS_SLICE(SP800_38A_KEY128),
-		.iv = VS_SLICE(SP800_38A_CBC_IV),
-		.src = VS_SLICE(SP800_38A_CBC128_CT),
-		.out = VS_SLICE(SP800_38A_PT),
-		.next_iv = VS_LAST_BLOCK(SP800_38A_CBC128_CT),
+		.key = VT_BYTES(SP800_38A_KEY128),
+		.iv = VT_BYTES(SP800_38A_CBC_IV),
+		.src = VT_BYTES(SP800_38A_CBC128_CT),
+		.out = VT_BYTES(SP800_38A_PT),
+		.next_iv = VT_LAST_BLOCK(SP800_38A_CBC128_CT),
 	}, {
 		.name = "aes-128-ctr encrypt (SP 800-38A F.5.1)",
 		.alg = VCRYPT_ALG_AES_CTR,
-		.key = VS_SLICE(SP800_38A_KEY128),
-		.iv = VS_SLICE(SP800_38A_CTR_IV),
-		.src = VS_SLICE(SP800_38A_PT),
-		.out = VS_SLICE(SP800_38A_CTR128_CT),
-		.next_iv = VS_SLICE(VS_CTR_NEXT_IV),
+		.key = VT_BYTES(SP800_38A_KEY128),
+		.iv = VT_BYTES(SP800_38A_CTR_IV),
+		.src = VT_BYTES(SP800_38A_PT),
+		.out = VT_BYTES(SP800_38A_CTR128_CT),
+		.next_iv = VT_BYTES(SP800_38A_CTR_NEXT_IV),
 	}, {
 		.name = "aes-128-ctr decrypt (SP 800-38A F.5.2)",
 		.alg = VCRYPT_ALG_AES_CTR,
 		.flags = VCRYPT_OP_DECRYPT,
-		.key = VS_SLICE(SP800_38A_KEY128),
-		.iv = VS_SLICE(SP800_38A_CTR_IV),
-		.src = VS_SLICE(SP800_38A_CTR128_CT),
-		.out = VS_SLICE(SP800_38A_PT),
-		.next_iv = VS_SLICE(VS_CTR_NEXT_IV),
+		.key = VT_BYTES(SP800_38A_KEY128),
+		.iv = VT_BYTES(SP800_38A_CTR_IV),
+		.src = VT_BYTES(SP800_38A_CTR128_CT),
+		.out = VT_BYTES(SP800_38A_PT),
+		.next_iv = VT_BYTES(SP800_38A_CTR_NEXT_IV),
 	}, {
 		.name = "xts-aes-128 encrypt (IEEE 1619 vector 4)",
 		.alg = VCRYPT_ALG_AES_XTS,
-		.key = VS_SLICE(IEEE1619_V4_KEY),
-		.iv = VS_SLICE(VS_XTS_IV0),
-		.src = VS_SLICE(IEEE1619_PT512),
-		.out = VS_SLICE(IEEE1619_V4_CT),
+		.key = VT_BYTES(IEEE1619_V4_KEY),
+		.iv = VT_BYTES(IEEE1619_DUSN_0),
+		.src = VT_BYTES(IEEE1619_PT512),
+		.out = VT_BYTES(IEEE1619_V4_CT),
 	}, {
 		.name = "xts-aes-128 decrypt (IEEE 1619 vector 4)",
 		.alg = VCRYPT_ALG_AES_XTS,
 		.flags = VCRYPT_OP_DECRYPT,
-		.key = VS_SLICE(IEEE1619_V4_KEY),
-		.iv = VS_SLICE(VS_XTS_IV0),
-		.src = VS_SLICE(IEEE1619_V4_CT),
-		.out = VS_SLICE(IEEE1619_PT512),
+		.key = VT_BYTES(IEEE1619_V4_KEY),
+		.iv = VT_BYTES(IEEE1619_DUSN_0),
+		.src = VT_BYTES(IEEE1619_V4_CT),
+		.out = VT_BYTES(IEEE1619_PT512),
 	}, {
 		.name = "aes-128-gcm encrypt (GCM test case 3)",
 		.alg = VCRYPT_ALG_AES_GCM,
-		.key = VS_SLICE(GCM_KF_128),
-		.iv = VS_SLICE(GCM_IVF),
-		.src = VS_SLICE(GCM_P64),
-		.out = VS_SLICE(GCM_TC3_CT GCM_TC3_TAG),
+		.key = VT_BYTES(GCM_KF_128),
+		.iv = VT_BYTES(GCM_IVF),
+		.src = VT_BYTES(GCM_P64),
+		.out = VT_BYTES(GCM_TC3_CT GCM_TC3_TAG),
 		.tag_len = 16,
 	}, {
 		.name = "aes-128-gcm decrypt (GCM test case 3)",
 		.alg = VCRYPT_ALG_AES_GCM,
 		.flags = VCRYPT_OP_DECRYPT,
-		.key = VS_SLICE(GCM_KF_128),
-		.iv = VS_SLICE(GCM_IVF),
-		.src = VS_SLICE(GCM_TC3_CT GCM_TC3_TAG),
-		.out = VS_SLICE(GCM_P64),
+		.key = VT_BYTES(GCM_KF_128),
+		.iv = VT_BYTES(GCM_IVF),
+		.src = VT_BYTES(GCM_TC3_CT GCM_TC3_TAG),
+		.out = VT_BYTES(GCM_P64),
 		.tag_len = 16,
 	}, {
 		.name = "sha-256 of \"abc\" (FIPS 180-2 B.1)",
 		.alg = VCRYPT_ALG_SHA256,
-		.src = VS_SLICE("abc"),
-		.out = VS_SLICE(SHA256_ABC),
+		.src = VT_BYTES("abc"),
+		.out = VT_BYTES(SHA256_ABC),
 	}, {
 		.name = "sha-512 of \"abc\" (FIPS 180-2 C.1)",
 		.alg = VCRYPT_ALG_SHA512,
-		.src = VS_SLICE("abc"),
-		.out = VS_SLICE(SHA512_ABC),
+		.src = VT_BYTES("abc"),
+		.out = VT_BYTES(SHA512_ABC),
 	}, {
 		.name = "hmac-sha-256 (RFC 4231 test case 2)",
 		.alg = VCRYPT_ALG_HMAC_SHA256,
-		.key = VS_SLICE(RFC4231_2_KEY),
-		.src = VS_SLICE(RFC4231_2_MSG),
-		.out = VS_SLICE(RFC4231_2_MAC),
+		.key = VT_BYTES(RFC4231_2_KEY),
+		.src = VT_BYTES(RFC4231_2_MSG),
+		.out = VT_BYTES(RFC4231_2_MAC),
 	},
 };
 
@@ -314,33 +253,62 @@ static inline int vs_write_u64(const char *path, __u64 val)
 }
 
 /*
+ * The PCI address that the "device" link of the class device directory
+ * @dir points to, into @bdf (VT_NAME_MAX bytes); 0 or -errno
+ */
+static inline int vs_class_bdf(const char *dir, char *bdf)
+{
+	char path[VT_PATH_MAX + 16], link[VT_PATH_MAX];
+	const char *name;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/device", dir);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = '\0';
+	name = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+	snprintf(bdf, VT_NAME_MAX, "%.*s", VT_NAME_MAX - 1, name);
+	return 0;
+}
+
+/*
+ * The next entry of the open directory VS_CLASS @d whose name starts with
+ * @prefix and that belongs to the card @bdf, or NULL
+ */
+static inline struct dirent *vs_class_next(DIR *d, const char *prefix,
+					   const char *bdf)
+{
+	char dir[VT_PATH_MAX], dev[VT_NAME_MAX];
+	struct dirent *de;
+
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' ||
+		    strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(dir, sizeof(dir), VS_CLASS "/%s", de->d_name);
+		if (!vs_class_bdf(dir, dev) && !strcmp(dev, bdf))
+			return de;
+	}
+	return NULL;
+}
+
+/*
  * Base node number of the card: from any of its slices, as N - slice;
  * 0 (the first card) while it has none.
  */
 static inline void vs_find_base(struct vs_card *c)
 {
-	char path[VT_PATH_MAX], link[VT_PATH_MAX];
+	char path[VT_PATH_MAX];
 	struct dirent *de;
-	const char *name;
 	__u64 slice;
-	ssize_t n;
 	DIR *d;
 
 	c->base = 0;
 	d = opendir(VS_CLASS);
 	if (!d)
 		return;
-	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "vcrypt", 6))
-			continue;
-		snprintf(path, sizeof(path), VS_CLASS "/%s/device", de->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n < 0)
-			continue;
-		link[n] = '\0';
-		name = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
-		if (strcmp(name, c->bdf))
-			continue;
+	while ((de = vs_class_next(d, "vcrypt", c->bdf))) {
 		snprintf(path, sizeof(path), VS_CLASS "/%s/slice", de->d_name);
 		if (vs_read_u64(path, &slice))
 			continue;
