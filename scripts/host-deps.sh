@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what building and testing vcrypt needs on a Debian 12 host:
-# build tools from Debian's archive (some from bookworm-backports) and the
-# deb-src entries used to fetch QEMU's source. Idempotent; needs root.
+# build tools from Debian's archive (some from bookworm-backports), the
+# deb-src entries used to fetch the sources of QEMU and libkcapi, and the
+# programs the test guest runs besides busybox (Debian's kcapi-tools,
+# bash, perl and openssl for libkcapi's test suite). Idempotent; needs root.
 
 set -euo pipefail
 
-stamp=/var/lib/vcrypt-host-deps.v3
+stamp=/var/lib/vcrypt-host-deps.v4
 [ -e "$stamp" ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
@@ -41,7 +43,8 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	build-essential bison flex ninja-build pkg-config \
 	libglib2.0-dev libpixman-1-dev libfdt-dev nettle-dev zlib1g-dev \
 	busybox-static cpio xz-utils zstd kmod sparse perl dwarves gnuplot-nox \
-	seabios qemu-system-data >/dev/null
+	seabios qemu-system-data \
+	kcapi-tools libkcapi1 openssl bash perl-base coreutils >/dev/null
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	-t bookworm-backports meson python3-pycotap >/dev/null
 

@@ -16,7 +16,7 @@
 #
 # Environment: BUILD (default <repo>/build), KDIR (kernel build directory
 # for the sparse build, default $BUILD/kernel/kdir), and what vm-run.sh
-# takes (VM_TIMEOUT, ...).
+# takes (VM_TIMEOUT, here 1800 unless set, ...).
 #
 # Counts each qtest case, each file checkpatch looks at, the sparse build
 # (one failure per warning), each selftest case and the console check. The
@@ -133,7 +133,9 @@ stage_guest() {
 	local rc=0 p f plan tops progfail
 
 	echo "check: == guest"
-	{ bash tests/vm/vm-run.sh run-tests 2>&1 || echo $? >"$log/guest.rc"; } |
+	# Each test has its own limit (run-tests); this bounds the whole run.
+	{ VM_TIMEOUT=${VM_TIMEOUT:-1800} bash tests/vm/vm-run.sh run-tests 2>&1 ||
+		echo $? >"$log/guest.rc"; } |
 		tee "$log/guest"
 	[ ! -e "$log/guest.rc" ] || rc=$(cat "$log/guest.rc")
 	read -r p f < <(count_tap "$log/guest" "# ")

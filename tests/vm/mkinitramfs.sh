@@ -9,8 +9,13 @@
 # the selftests under /selftests, the guest runner as /usr/bin/run-tests,
 # vm-exit, vcrypt-raw, vcryptctl and vcrypt-bench in /usr/bin, and
 # vcrypt.ko with the Debian modules it depends on (decompressed) in
-# /lib/modules/vcrypt/. It is rebuilt only when something in it changed;
-# vm-run.sh appends the per-run command as a second cpio archive.
+# /lib/modules/vcrypt/. For the kernel crypto API tests it also holds
+# Debian's kcapi-tools, bash, perl and openssl (with their shared libraries
+# and the dynamic loader), libkcapi's upstream test suite in
+# /usr/libexec/libkcapi/ (scripts/fetch-libkcapi.sh), the AF_ALG and
+# crypto modules those tests use, loaded before vcrypt.ko, and tcrypt.ko
+# (not loaded). It is rebuilt only when something in it changed; vm-run.sh
+# appends the per-run command as a second cpio archive.
 #
 # Environment:
 #   BUILD      build directory (default: <repo>/build)
@@ -37,6 +42,8 @@ if [ ! -e "$kernel/.done" ]; then
 	exit 1
 fi
 kver=$(cat "$kernel/version")
+libkcapi=$build/libkcapi
+bash "$root/scripts/fetch-libkcapi.sh" "$libkcapi" >&2
 
 # Guest programs, all static: the selftests, vm-exit and the tools.
 make -s -C "$root/tests/selftests/vcrypt" OUTPUT="$build/tests/selftests" \
@@ -74,25 +81,82 @@ install -m 0755 "$vm/bin/vm-exit" "$vm/bin/vcrypt-raw" "$vm/bin/vcryptctl" \
 make -s -C "$root/tests/selftests/vcrypt" OUTPUT="$build/tests/selftests" \
 	INSTALL_PATH="$stage/selftests" install >&2
 
+# ship_dynamic PROG DEST: a dynamic program of the host as DEST, with the
+# shared libraries and the dynamic loader ldd finds for it, at the paths
+# the host has them.
+ship_dynamic() {
+	local prog=$1 dest=$2 lib
+
+	if [ ! -x "$prog" ]; then
+		echo "mkinitramfs: $prog missing (run: make deps)" >&2
+		exit 1
+	fi
+	rm -f "$stage$dest"
+	install -D -m 0755 "$prog" "$stage$dest"
+	for lib in $(ldd "$prog" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+					  $1 ~ /^\// { print $1 }'); do
+		[ -e "$stage$lib" ] ||
+			install -D -m 0755 "$(realpath "$lib")" "$stage$lib"
+	done
+}
+
+# Debian's kcapi-tools, and what libkcapi's test scripts run: bash, perl,
+# openssl, and coreutils' sum programs (the reference hasher-test.sh
+# compares kcapi-hasher with; busybox has no sha384sum and no --status).
+for prog in kcapi-enc kcapi-dgst kcapi-rng; do
+	ship_dynamic "/usr/bin/$prog" "/usr/bin/$prog"
+done
+ship_dynamic /bin/bash /bin/bash
+ship_dynamic /usr/bin/perl /usr/bin/perl
+ship_dynamic /usr/bin/openssl /usr/bin/openssl
+lk=/usr/libexec/libkcapi
+for prog in md5sum sha1sum sha256sum sha384sum sha512sum; do
+	ship_dynamic "/usr/bin/$prog" "$lk/coreutils/$prog"
+done
+
+# libkcapi's test suite as its test-invocation.sh finds it in the source
+# tree (test/test-is-local): the scripts in test/, the programs in bin/;
+# kcapi-enc and kcapi-dgst there are Debian's.
+mkdir -p "$stage$lk/test" "$stage$lk/bin"
+install -m 0755 "$libkcapi"/src/test/*.sh "$stage$lk/test/"
+install -m 0644 "$libkcapi/src/test/test-is-local" "$stage$lk/test/"
+install -m 0755 "$libkcapi"/bin/* "$stage$lk/bin/"
+ln -s /usr/bin/kcapi-enc "$stage$lk/bin/kcapi-enc"
+ln -s /usr/bin/kcapi-dgst "$stage$lk/bin/kcapi-dgst"
+install -m 0644 "$libkcapi/version" "$stage$lk/version"
+
 # vcrypt.ko and the modules it needs, in load order (dependencies first).
 declare -A modpath=() seen=()
 : >"$stage/lib/modules/vcrypt/deps"
+# add_mod NAME WHO: module NAME (needed by WHO) after its dependencies
+add_mod() {
+	local mod=${1//-/_}
+
+	[ -n "${seen[$mod]:-}" ] && return 0
+	seen[$mod]=1
+	if [ -z "${modpath[$mod]:-}" ]; then
+		echo "mkinitramfs: module $mod (needed by $2) not in $kernel/modules" >&2
+		exit 1
+	fi
+	add_deps "${modpath[$mod]}"
+	xz -dc "${modpath[$mod]}" >"$stage/lib/modules/vcrypt/$mod.ko"
+	echo "$mod.ko" >>"$stage/lib/modules/vcrypt/deps"
+}
 add_deps() {
 	local dep
 
 	for dep in $(modinfo -F depends "$1" | tr ',' ' '); do
-		dep=${dep//-/_}
-		[ -n "${seen[$dep]:-}" ] && continue
-		seen[$dep]=1
-		if [ -z "${modpath[$dep]:-}" ]; then
-			echo "mkinitramfs: module $dep (needed by $1) not in $kernel/modules" >&2
-			exit 1
-		fi
-		add_deps "${modpath[$dep]}"
-		xz -dc "${modpath[$dep]}" >"$stage/lib/modules/vcrypt/$dep.ko"
-		echo "$dep.ko" >>"$stage/lib/modules/vcrypt/deps"
+		add_mod "$dep" "$1"
 	done
 }
+# What the crypto API tests need that the kernel has as modules, loaded
+# before vcrypt.ko (the guest has no module autoloading): AF_ALG, the
+# crypto netlink interface (libkcapi asks it for an algorithm's sizes),
+# and the software algorithms the driver's fallbacks and libkcapi's tests
+# allocate (gcm needs ghash at run time).
+crypto_mods="af_alg algif_skcipher algif_hash algif_aead algif_rng"
+crypto_mods+=" crypto_user xts ghash_generic gcm ccm cmac des_generic"
+crypto_mods+=" ansi_cprng"
 if [ -e "$ko" ]; then
 	magic=$(modinfo -F vermagic "$ko")
 	if [ "${magic%% *}" != "$kver" ]; then
@@ -104,8 +168,13 @@ if [ -e "$ko" ]; then
 		name=${name%%.ko*}
 		modpath[${name//-/_}]=$path
 	done < <(find "$kernel/modules/kernel" -name '*.ko*')
+	for mod in $crypto_mods; do
+		add_mod "$mod" "the crypto API tests"
+	done
 	add_deps "$ko"
 	install -m 0644 "$ko" "$stage/lib/modules/vcrypt/vcrypt.ko"
+	# for benchmarks with "insmod tcrypt.ko mode=..."; not loaded at boot
+	xz -dc "${modpath[tcrypt]}" >"$stage/lib/modules/vcrypt/tcrypt.ko"
 fi
 
 # Reuse the image when its contents did not change.

@@ -6,7 +6,7 @@
 # Usage: run-tests [TEST...]
 #
 # Runs the named tests, or every test listed in /selftests/list, each with
-# a time limit of RUN_TESTS_TIMEOUT seconds (default 300). Prints TAP in
+# a time limit of RUN_TESTS_TIMEOUT seconds (default 600). Prints TAP in
 # the kselftest runner's format: each test's own TAP indented with "# ",
 # then "ok N selftests: vcrypt: TEST" or "not ok ...". Ends with a summary
 # and exits non-zero if any test failed.
@@ -15,7 +15,7 @@ set -eu
 set -o pipefail
 
 dir=/selftests
-limit=${RUN_TESTS_TIMEOUT:-300}
+limit=${RUN_TESTS_TIMEOUT:-600}
 KSFT_SKIP=4
 
 if [ $# -gt 0 ]; then
