@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # What `make run` does inside the guest: show the card and the driver,
-# push real work through the card's ring, and show the card's counters.
+# push real work through the card's ring, show the card's counters, use
+# the card through the kernel crypto API, then share it among tenants.
 set -eu
 
 card=$(ls -d /sys/bus/pci/drivers/vcrypt/0000:* 2>/dev/null | head -n1)
@@ -53,6 +54,16 @@ cmp /tmp/data /tmp/dec && echo "   round trip identical"
 
 echo "== card counters after"
 sed 's/^/   /' "$stats"
+
+host=/sys/class/vcrypt/vcrypt-host0
+echo "== the kernel crypto API: the card's algorithms, tested by the kernel"
+awk '/^driver/ { d = $3 } /^module/ { m = $3 }
+     /^selftest/ && m == "vcrypt" { print "   " d ": selftest " $3 }' /proc/crypto
+echo "== SHA-256 of '$msg' through AF_ALG (Debian's kcapi-dgst)"
+before=$(cat "$host/completed_ops")
+printf '%s' "$msg" | kcapi-dgst -c sha256 --hex
+echo
+echo "   the card's host slice did $(($(cat "$host/completed_ops") - before)) request(s) of it"
 
 # Four tenants, each on its own node, keep the card busy; vcryptctl shows
 # what each gets over two seconds of it, then tenant 3 gets weight 400.
