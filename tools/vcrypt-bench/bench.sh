@@ -11,6 +11,8 @@
 # the scenario label "<phase>/<scenario>/<variant>"), plus
 #   info   env  KEY VALUE          the guest, the card, the module
 #   memslice LABEL ...             kernel memory of the slices
+#   tcrypt LABEL ...               one speed row of the kernel's tcrypt
+#   kapiops LABEL ...              what one tcrypt run sent to the card
 #   phase  LABEL SCHED OPS BYTES   a phase starts: scheduler and card rates
 #   skip   LABEL REASON            a phase or scenario was not run
 #   @@run LABEL COMMAND            a scenario starts
@@ -20,15 +22,21 @@
 #   @@end STATUS                   the end
 # Exits 0 if every scenario ran and no request failed, else 1.
 #
-# Environment: BENCH_QUICK=1 makes every run 1 or 2 s long, to check the
-# script itself (vm-run passes no environment to the guest: set it at the
-# top of a copy of this script).
+# Environment (vm-run passes none to the guest: set it at the top of a copy
+# of this script, as report.sh does for BENCH_ONLY):
+#   BENCH_QUICK=1     every run 1 or 2 s long, to check the script itself
+#   BENCH_ONLY=LIST   only these scenarios (names of the functions below:
+#                     memslice util fair workcons isolation isolation1
+#                     overhead scale util_inflight kapi), for development
 
 set -u
 
 B=vcrypt-bench
 KO=${VCRYPT_KO:-/lib/modules/vcrypt/vcrypt.ko}
 QUICK=${BENCH_QUICK:-}
+ONLY=${BENCH_ONLY:-}
+TCRYPT=/lib/modules/vcrypt/tcrypt.ko
+HOST=/sys/class/vcrypt/vcrypt-host0
 status=0
 
 # Card rates of the phases. "main": the rates the guest was started with
@@ -40,12 +48,14 @@ DEF_BYTES=100000000
 
 # Durations, seconds
 # T: fairness, work conservation (stop at TW), isolation alone, scale;
-# TI: isolation with neighbours; TS: utilization, overhead; W: warm-up
+# TI: isolation with neighbours; TS: utilization, overhead; W: warm-up;
+# TK, WK: each size of the crypto API comparison (tcrypt's sec=TK)
 if [ -n "$QUICK" ]; then
 	T=2 TW=1 TI=2 TS=1 W=0.5
 else
 	T=10 TW=5 TI=20 TS=5 W=1
 fi
+TK=1 WK=0.2
 # Period of vcrypt-bench's jitter probe, us
 J=2000
 
@@ -62,6 +72,15 @@ info() {
 fail() {
 	say "bench: $*" >&2
 	status=1
+}
+
+# only SCENARIO...: true if BENCH_ONLY is empty or names one of them
+only() {
+	[ -z "$ONLY" ] && return 0
+	for o in "$@"; do
+		case " $ONLY " in *" $o "*) return 0 ;; esac
+	done
+	return 1
 }
 
 card_pci() {
@@ -194,6 +213,127 @@ overhead() {
 	done
 }
 
+# tcrypt LABEL PARAM...: load tcrypt.ko once with these parameters and
+# print its speed rows ("tcrypt" records; ahash rows only where one
+# update is the whole block, that is crypto_ahash_digest(), which runs on
+# the card) and what the host slice and the card counted meanwhile
+# ("kapiops"); the rows also go to /tmp/tcrypt.tsv. tcrypt's init always
+# fails (EAGAIN, 11) once its tests ran. busybox insmod then retries with
+# init_module(2), which runs every test a second time, so perl makes the
+# one finit_module(2) call (313 on x86_64).
+tcrypt() {
+	label=$1
+	shift
+	sec=1
+	for p in "$@"; do
+		case $p in sec=*) sec=${p#sec=} ;; esac
+	done
+	say "@@run $label tcrypt $*"
+	dmesg -c >/dev/null
+	c0=$(cat $HOST/completed_ops)
+	f0=$(cat $HOST/fallback_ops)
+	k0=$(stats | awk '$1 == "card_ops" { print $2 }')
+	t0=$(date +%s)
+	perl -e 'open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n";
+		syscall(313, fileno($f), $ARGV[1], 0) == 0 or
+			$! + 0 == 11 or die "finit_module: $!\n";' "$TCRYPT" "$*" ||
+		fail "$label: tcrypt.ko $* could not be loaded"
+	t1=$(date +%s)
+	c1=$(cat $HOST/completed_ops)
+	f1=$(cat $HOST/fallback_ops)
+	k1=$(stats | awk '$1 == "card_ops" { print $2 }')
+	printf '#kapiops\tlabel\tparams\twall_s\tcompleted_ops\tfallback_ops\tcard_ops\n'
+	printf 'kapiops\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$*" \
+		$((t1 - t0)) $((c1 - c0)) $((f1 - f0)) $((k1 - k0))
+	printf '#tcrypt\tlabel\talg\tdriver\top\tsize\tops\tsecs\tops_s\tbytes_s\n'
+	dmesg | awk -v l="$label" -v sec="$sec" '
+		function row(s) {
+			$0 = s
+			# skcipher: "test 0 (128 bit key, 16 byte blocks): 5658
+			# operations in 1 seconds (90528 bytes)"
+			if (/byte blocks\): +[0-9]+ operations in/) {
+				sub(/.* key, /, "")
+				n = $1; ops = $4; s = $7
+				printf "tcrypt\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%.1f\t%.0f\n",
+					l, alg, drv, op, n, ops, s, ops / s,
+					ops * n / s
+				return
+			}
+			# ahash: "test  0 (   16 byte blocks,   16 bytes per
+			# update,   1 updates):   6207 opers/sec,     99312
+			# bytes/sec", rates over its sec seconds; only the
+			# digest rows
+			if (!/bytes per update.*opers\/sec/)
+				return
+			sub(/^test +[0-9]+ \( */, "")
+			gsub(/[(),:]/, " ")
+			if ($1 != $4 || $8 != 1)
+				return
+			printf "tcrypt\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%.1f\t%.0f\n",
+				l, alg, drv, op, $1, $10 * sec, sec, $10, $12
+		}
+		{ sub(/\r$/, ""); sub(/^\[[ 0-9.]*\] */, "") }
+		/^tcrypt: testing speed of / {
+			sub(/^tcrypt: /, "")
+			alg = $(NF - 1); drv = $NF; op = "digest"
+			if ($NF ~ /^(en|de)cryption$/) {
+				alg = $(NF - 2); drv = $(NF - 1); op = $NF
+			}
+			gsub(/[()]/, "", drv)
+			next
+		}
+		# A row is printed in two parts, which other messages may
+		# separate
+		/^tcrypt: test / {
+			sub(/^tcrypt: /, "")
+			pend = $0
+		}
+		pend != "" && /(operations in|opers\/sec)/ {
+			if (index($0, pend) != 1)
+				pend = pend " " $0
+			row(pend)
+			pend = ""
+		}' >/tmp/tcrypt.tsv
+	cat /tmp/tcrypt.tsv
+}
+
+# Crypto API path against /dev/vcrypt0, one request at a time on each:
+# tcrypt's multibuffer skcipher test of cbc(aes) with a 128-bit key and one
+# buffer (num_mb=1), then vcrypt-bench with one slice, one file, depth 1,
+# AES-CBC encryption at the sizes tcrypt used; then the same for the
+# digest rows of tcrypt's ahash test of sha256. Only these two tcrypt modes
+# take alg= for an asynchronous driver in Linux 6.12 (the others, 500
+# included, run their whole fixed list)
+kapi() {
+	if [ ! -r "$TCRYPT" ] || ! command -v perl >/dev/null ||
+	   [ "$(uname -m)" != x86_64 ] || [ ! -r $HOST/completed_ops ]; then
+		printf 'skip\t%s/kapi\tno tcrypt.ko, perl, x86_64 or host slice\n' "$1"
+		return
+	fi
+	kt0=$(date +%s)
+	for a in aes-cbc sha256; do
+		case $a in
+		aes-cbc)
+			tcrypt "$1/kapi/tcrypt/$a" mode=600 "alg=cbc(aes)" \
+				klen=16 num_mb=1 sec="$TK"
+			op=encryption
+			;;
+		sha256)
+			tcrypt "$1/kapi/tcrypt/$a" mode=400 alg=sha256 \
+				sec="$TK"
+			op=digest
+			;;
+		esac
+		awk -F'\t' -v op="$op" '$1 == "tcrypt" && $5 == op {
+			print $6 }' /tmp/tcrypt.tsv >/tmp/kapi-sizes
+		while read -r s; do
+			run "$1/kapi/dev/$a/$s" -a "$a" -n 1 -q 1 -s "$s" \
+				-t "$TK" -W "$WK" -K -J "$J" </dev/null
+		done </tmp/kapi-sizes
+	done
+	info kapi_wall_s $(($(date +%s) - kt0))
+}
+
 # Scale: 64 slices x 16 open files, and the kernel memory they take
 scale() {
 	run "$1/scale/64x16" -m -n 64 -f 16 -q 2 -s "$MIX" -t "$T" -W "$W" -K
@@ -260,12 +400,13 @@ MAIN_OPS=$(stats | awk '$1 == "card_rate_ops" { print $2 }')
 MAIN_BYTES=$(stats | awk '$1 == "card_rate_bytes" { print $2 }')
 
 # Kernel memory of the slices, before anything else ran
-memslice main
+only memslice && memslice main
 
 # Phases 1 and 2: the weighted scheduler and the FIFO baseline at the main
 # rates, one scenario after the other under both, so that both see the same
 # conditions on the host
 for scenario in util fair workcons isolation; do
+	only $scenario || continue
 	for sched in wfq fifo; do
 		phase "main-$sched" "$sched" || continue
 		case $scenario in
@@ -276,27 +417,33 @@ for scenario in util fair workcons isolation; do
 		esac
 	done
 done
-if phase main-wfq wfq; then
-	isolation1 main-wfq
-	overhead main-wfq
-	scale main-wfq
-	util_inflight main-wfq
+if only isolation1 overhead scale util_inflight && phase main-wfq wfq; then
+	only isolation1 && isolation1 main-wfq
+	only overhead && overhead main-wfq
+	only scale && scale main-wfq
+	only util_inflight && util_inflight main-wfq
 fi
 
 # Phase 3: the card's default rates (the TCG guest may not keep up)
-if load slices=64 && rate $DEF_OPS $DEF_BYTES; then
+if ! only util overhead; then
+	:
+elif load slices=64 && rate $DEF_OPS $DEF_BYTES; then
 	if phase default-wfq wfq; then
-		util default-wfq
-		overhead default-wfq
+		only util && util default-wfq
+		only overhead && overhead default-wfq
 	fi
 else
 	printf 'skip\tdefault-wfq\tthe host did not change the card rate\n'
 fi
 
-# Phase 4: no rate limit: what the software path alone can do
-if load slices=64 && rate 0 0; then
+# Phase 4: no rate limit: what the software path alone can do, through
+# /dev/vcryptN and through the crypto API
+if ! only overhead kapi; then
+	:
+elif load slices=64 && rate 0 0; then
 	if phase zero-wfq wfq; then
-		overhead zero-wfq
+		only overhead && overhead zero-wfq
+		only kapi && kapi zero-wfq
 	fi
 else
 	printf 'skip\tzero-wfq\tthe host did not change the card rate\n'

@@ -16,6 +16,10 @@
 #                 (default: ops-per-sec=2000,bytes-per-sec=10000000, a tenth
 #                 of the card's defaults; see Documentation/bench.rst)
 #   BENCH_OUT     where the report goes (default Documentation/bench)
+#   BENCH_ONLY    for development: run only these scenarios of bench.sh
+#                 (e.g. "kapi"); the raw output then goes to
+#                 build/bench-only/ and the report, with n/a for the rest,
+#                 to build/bench-only/report/ unless BENCH_OUT says where
 #   VM_TIMEOUT    limit of the guest run, seconds (default 900)
 #   BUILD, QEMU, VCRYPT_KO   as for tests/vm/vm-run.sh
 #
@@ -31,6 +35,11 @@ root=$(realpath "$(dirname "$0")/../..")
 build=${BUILD:-$root/build}
 raw_dir=$build/bench
 out=${BENCH_OUT:-$root/Documentation/bench}
+only=${BENCH_ONLY:-}
+if [ -n "$only" ]; then
+	raw_dir=$build/bench-only
+	out=${BENCH_OUT:-$raw_dir/report}
+fi
 props=${BENCH_PROPS:-ops-per-sec=2000,bytes-per-sec=10000000}
 timeout=${VM_TIMEOUT:-900}
 from=
@@ -109,11 +118,19 @@ follow() {
 
 run_guest() {
 	local qmp=$raw_dir/qmp.sock rc=0 script_cmd
+	local script=$root/tools/vcrypt-bench/bench.sh
 
 	rm -rf "$raw_dir"
 	mkdir -p "$raw_dir"
 	script_cmd="VCRYPT_PROPS=$props VM_TIMEOUT=$timeout"
 	script_cmd+=" SCRIPT=tools/vcrypt-bench/bench.sh tests/vm/vm-run.sh"
+	if [ -n "$only" ]; then
+		# vm-run passes no environment: set it in a copy of the script
+		script=$raw_dir/bench.sh
+		sed "1a BENCH_ONLY='$only'" \
+			"$root/tools/vcrypt-bench/bench.sh" >"$script"
+		script_cmd="BENCH_ONLY='$only' $script_cmd"
+	fi
 	{
 		printf 'date\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
 		printf 'host_cpu\t%s\n' "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -128,7 +145,7 @@ run_guest() {
 
 	echo "bench: guest run, output in $raw" >&2
 	VCRYPT_PROPS=$props VM_QMP=$qmp VM_TIMEOUT=$timeout \
-		SCRIPT=$root/tools/vcrypt-bench/bench.sh \
+		SCRIPT=$script \
 		bash "$root/tests/vm/vm-run.sh" 2>"$raw_dir/vm-run.log" |
 		follow "$qmp" >"$raw" || rc=${PIPESTATUS[0]}
 	printf 'host_load_after\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$host"
