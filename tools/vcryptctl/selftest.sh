@@ -15,19 +15,8 @@ tool=${VCRYPTCTL:-vcryptctl}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fake=$tmp/sys
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $*"
-}
+# shellcheck source-path=SCRIPTDIR source=../../tests/selftests/vcrypt/tap.sh
+. "$(dirname "$0")/../../tests/selftests/vcrypt/tap.sh"
 
 # check DESCRIPTION COMMAND...: COMMAND succeeds
 check() {
@@ -435,5 +424,4 @@ echo bogus >"$fake/class/vcrypt/vcrypt2/queued"
 run 1 status
 expect_err "vcrypt2/queued: not a number"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end

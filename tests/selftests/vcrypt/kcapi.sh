@@ -25,19 +25,8 @@ stats=$(basename "$(readlink -f "$host/device")")
 stats=/sys/kernel/debug/vcrypt/$stats/stats
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $*"
-}
+# shellcheck source-path=SCRIPTDIR source=tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # hex2file HEX FILE / file2hex FILE
 hex2file() {
@@ -247,44 +236,37 @@ k256=603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4
 cbc_iv=000102030405060708090a0b0c0d0e0f
 ctr_iv=f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff
 
-skcipher "SP 800-38A F.2.1/F.2.2 (AES-128)" "cbc(aes)" "$k128" "$cbc_iv" \
-	"$pt" "$(join <<'EOF'
-7649abac8119b246cee98e9b12e9197d 5086cb9b507219ee95db113a917678b2
-73bed6b8e3c1743b7116e69e22229516 3ff1caa1681fac09120eca307586e1a7
-EOF
-)"
-skcipher "SP 800-38A F.2.3/F.2.4 (AES-192)" "cbc(aes)" "$k192" "$cbc_iv" \
-	"$pt" "$(join <<'EOF'
-4f021db243bc633d7178183a9fa071e8 b4d9ada9ad7dedf4e5e738763f69145a
-571b242012fb7ae07fa9baac3df102e0 08b0e27988598881d920a9e64f5615cd
-EOF
-)"
-skcipher "SP 800-38A F.2.5/F.2.6 (AES-256)" "cbc(aes)" "$k256" "$cbc_iv" \
-	"$pt" "$(join <<'EOF'
-f58c4c04d6e5f1ba779eabfb5f7bfbd6 9cfc4e967edb808d679f777bc6702c7d
-39f23369a9d9bacfa530e26304231461 b2eb05e2c39be9fcda6c19078c6a9d1b
-EOF
-)"
+# sp800_38a SECTIONS MODE KEY IV CT...: $pt under KEY and IV, the
+# ciphertext CT given in pieces
+sp800_38a() {
+	sp_name="SP 800-38A $1" sp_mode=$2 sp_key=$3 sp_iv=$4
+	shift 4
+	skcipher "$sp_name" "$sp_mode" "$sp_key" "$sp_iv" "$pt" \
+		"$(printf '%s' "$@")"
+}
+
+sp800_38a "F.2.1/F.2.2 (AES-128)" "cbc(aes)" "$k128" "$cbc_iv" \
+	7649abac8119b246cee98e9b12e9197d 5086cb9b507219ee95db113a917678b2 \
+	73bed6b8e3c1743b7116e69e22229516 3ff1caa1681fac09120eca307586e1a7
+sp800_38a "F.2.3/F.2.4 (AES-192)" "cbc(aes)" "$k192" "$cbc_iv" \
+	4f021db243bc633d7178183a9fa071e8 b4d9ada9ad7dedf4e5e738763f69145a \
+	571b242012fb7ae07fa9baac3df102e0 08b0e27988598881d920a9e64f5615cd
+sp800_38a "F.2.5/F.2.6 (AES-256)" "cbc(aes)" "$k256" "$cbc_iv" \
+	f58c4c04d6e5f1ba779eabfb5f7bfbd6 9cfc4e967edb808d679f777bc6702c7d \
+	39f23369a9d9bacfa530e26304231461 b2eb05e2c39be9fcda6c19078c6a9d1b
 
 ctr128=$(join <<'EOF'
 874d6191b620e3261bef6864990db6ce 9806f66b7970fdff8617187bb9fffdff
 5ae4df3edbd5d35e5b4f09020db03eab 1e031dda2fbe03d1792170a0f3009cee
 EOF
 )
-skcipher "SP 800-38A F.5.1/F.5.2 (AES-128)" "ctr(aes)" "$k128" "$ctr_iv" \
-	"$pt" "$ctr128"
-skcipher "SP 800-38A F.5.3/F.5.4 (AES-192)" "ctr(aes)" "$k192" "$ctr_iv" \
-	"$pt" "$(join <<'EOF'
-1abc932417521ca24f2b0459fe7e6e0b 090339ec0aa6faefd5ccc2c6f4ce8e94
-1e36b26bd1ebc670d1bd1d665620abf7 4f78a7f6d29809585a97daec58c6b050
-EOF
-)"
-skcipher "SP 800-38A F.5.5/F.5.6 (AES-256)" "ctr(aes)" "$k256" "$ctr_iv" \
-	"$pt" "$(join <<'EOF'
-601ec313775789a5b7a7f504bbf3d228 f443e3ca4d62b59aca84e990cacaf5c5
-2b0930daa23de94ce87017ba2d84988d dfc9c58db67aada613c2dd08457941a6
-EOF
-)"
+sp800_38a "F.5.1/F.5.2 (AES-128)" "ctr(aes)" "$k128" "$ctr_iv" "$ctr128"
+sp800_38a "F.5.3/F.5.4 (AES-192)" "ctr(aes)" "$k192" "$ctr_iv" \
+	1abc932417521ca24f2b0459fe7e6e0b 090339ec0aa6faefd5ccc2c6f4ce8e94 \
+	1e36b26bd1ebc670d1bd1d665620abf7 4f78a7f6d29809585a97daec58c6b050
+sp800_38a "F.5.5/F.5.6 (AES-256)" "ctr(aes)" "$k256" "$ctr_iv" \
+	601ec313775789a5b7a7f504bbf3d228 f443e3ca4d62b59aca84e990cacaf5c5 \
+	2b0930daa23de94ce87017ba2d84988d dfc9c58db67aada613c2dd08457941a6
 # CTR is a stream cipher: the first 60 bytes of F.5.1 (a partial block)
 skcipher "SP 800-38A F.5.1/F.5.2 (AES-128), first 60 bytes" "ctr(aes)" \
 	"$k128" "$ctr_iv" "$(printf '%s' "$pt" | cut -c1-120)" \
@@ -417,6 +399,4 @@ dgst "NIST HMAC_SHA256.pdf, key length < block length" "hmac(sha256)" \
 	"$(printf 'Sample message for keylen<blocklen' | xxd -p | join)" \
 	a28cf43130ee696a98f14a37678b56bcfcbdd9e5cf69717fecf5480f0ebdf790
 
-echo "1..$n"
-echo "# kcapi.sh: pass $((n - failed)) fail $failed"
-[ "$failed" -eq 0 ]
+tap_end kcapi.sh

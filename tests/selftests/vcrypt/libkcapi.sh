@@ -30,8 +30,8 @@ host=/sys/class/vcrypt/vcrypt-host0
 stats=$(basename "$(readlink -f "$host/device")")
 stats=/sys/kernel/debug/vcrypt/$stats/stats
 limit=${LIBKCAPI_TIMEOUT:-480}
-n=0
-failed=0
+# shellcheck source-path=SCRIPTDIR source=tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # The tests that do not apply, one a line: SCRIPT|NAME|REASON. NAME is an
 # extended regular expression (without "|") for the whole name of a test
@@ -65,17 +65,6 @@ order="test.sh kcapi-enc-test.sh kcapi-dgst-test.sh hasher-test.sh
        kcapi-enc-test-large.sh kcapi-convenience.sh kcapi-fuzz-test.sh
        virttest.sh compile-test.sh test-invocation.sh"
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $*"
-}
-
 # na SCRIPT NAME: the reason why NAME of SCRIPT does not apply, if listed
 na() {
 	printf '%s\n' "$na_list" | while IFS='|' read -r s re why; do
@@ -103,7 +92,7 @@ card_ops() {
 
 if [ ! -d "$lk/test" ]; then
 	not_ok "libkcapi's test suite in $lk"
-	echo "1..$n"
+	tap_end
 	exit 1
 fi
 echo "# libkcapi $(cat "$lk/version")"
@@ -153,7 +142,7 @@ esc=$(printf '\033')
 for script in $order; do
 	why=$(na "$script" "")
 	if [ -n "$why" ]; then
-		ok "$script # SKIP not applicable: $why"
+		skip "$script" "not applicable: $why"
 		continue
 	fi
 
@@ -208,7 +197,8 @@ for script in $order; do
 
 	if [ "$script" = test.sh ]; then
 		for name in "PBKDF non-aligned test 4" "PBKDF aligned test 4"; do
-			ok "$script: $name # SKIP not applicable: $(na "$script" "$name")"
+			skip "$script: $name" \
+				"not applicable: $(na "$script" "$name")"
 		done
 	fi
 
@@ -260,6 +250,4 @@ else
 	not_ok "the card completed the suite's requests ($msg)"
 fi
 
-echo "1..$n"
-echo "# libkcapi.sh: pass $((n - failed)) fail $failed"
-[ "$failed" -eq 0 ]
+tap_end libkcapi.sh

@@ -23,19 +23,8 @@ tmp=$(mktemp -d)
 class=/sys/class/vcrypt
 # the card's attribute group, below its PCI device
 group=vcrypt
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $*"
-}
+# shellcheck source-path=SCRIPTDIR source=tap.sh
+. "$here/tap.sh"
 
 # run STATUS ARGS...: vcryptctl ARGS exits with STATUS; output in
 # $tmp/out, messages in $tmp/err
@@ -386,6 +375,4 @@ run_nocap 1 slices 0
 expect_file "$slices" "$cnt"
 run_nocap 2 weight "$base" 0
 
-echo "1..$n"
-echo "# vcryptctl.sh: pass $((n - failed)) fail $failed"
-[ "$failed" -eq 0 ]
+tap_end vcryptctl.sh
