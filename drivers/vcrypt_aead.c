@@ -271,18 +271,13 @@ static int vcrypt_aead_init_tfm(struct crypto_aead *tfm)
 {
 	struct vcrypt_aead_ctx *ctx = crypto_aead_ctx(tfm);
 	struct crypto_aead *fallback;
-	int err;
 
 	fallback = crypto_alloc_aead(crypto_tfm_alg_name(crypto_aead_tfm(tfm)),
 				     0, VCRYPT_FALLBACK_MASK);
 	if (IS_ERR(fallback))
 		return PTR_ERR(fallback);
 
-	err = vcrypt_tfm_init(&ctx->vt);
-	if (err) {
-		crypto_free_aead(fallback);
-		return err;
-	}
+	vcrypt_tfm_init(&ctx->vt);
 	ctx->fallback = fallback;
 	crypto_aead_set_reqsize_dma(tfm, sizeof(struct vcrypt_aead_rctx) +
 				    crypto_aead_reqsize(fallback));

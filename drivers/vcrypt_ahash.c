@@ -307,7 +307,6 @@ static int vcrypt_ahash_init_tfm(struct crypto_ahash *tfm)
 			     alg);
 	struct vcrypt_ahash_ctx *ctx = crypto_ahash_ctx(tfm);
 	struct crypto_shash *fallback;
-	int ret;
 
 	fallback = crypto_alloc_shash(crypto_ahash_alg_name(tfm), 0,
 				      VCRYPT_FALLBACK_MASK);
@@ -316,23 +315,16 @@ static int vcrypt_ahash_init_tfm(struct crypto_ahash *tfm)
 
 	/* export and import are the fallback's: its state must be ours */
 	if (crypto_shash_statesize(fallback) != crypto_ahash_statesize(tfm)) {
-		ret = -EINVAL;
-		goto err_free;
+		crypto_free_shash(fallback);
+		return -EINVAL;
 	}
 
-	ret = vcrypt_tfm_init(&ctx->vt);
-	if (ret)
-		goto err_free;
-
+	vcrypt_tfm_init(&ctx->vt);
 	ctx->fallback = fallback;
 	ctx->op = valg->op;
 	crypto_ahash_set_reqsize_dma(tfm, sizeof(struct vcrypt_ahash_rctx) +
 				     crypto_shash_descsize(fallback));
 	return 0;
-
-err_free:
-	crypto_free_shash(fallback);
-	return ret;
 }
 
 static void vcrypt_ahash_exit_tfm(struct crypto_ahash *tfm)

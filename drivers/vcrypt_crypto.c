@@ -63,9 +63,6 @@ MODULE_PARM_DESC(crypto_queue_len,
  * @ref: one for the card while it is bound, one per transform
  * @node: in vcrypt_hosts while the card takes new transforms
  * @slice: the host slice; the front end holds a reference
- * @caps: the card's VCRYPT_REG_CAPS
- * @max_data: the card's VCRYPT_REG_MAX_DATA
- * @max_sge: the card's SG table entries
  * @lock: protects the fields below
  * @pending: requests the card took: queued in the scheduler or on the card
  * @backlog: requests waiting for @pending to drop below crypto_queue_len,
@@ -80,9 +77,6 @@ struct vcrypt_host {
 	struct kref ref;
 	struct list_head node;
 	struct vcrypt_slice *slice;
-	u32 caps;
-	u32 max_data;
-	u32 max_sge;
 
 	spinlock_t lock; /* see above */
 	u32 pending;
@@ -164,10 +158,8 @@ const struct attribute_group vcrypt_host_group = {
  *
  * Binds the transform to the next card in turn, as a queue of its host
  * slice. Without a card the transform runs every request in software.
- *
- * Return: 0.
  */
-int vcrypt_tfm_init(struct vcrypt_tfm *vt)
+void vcrypt_tfm_init(struct vcrypt_tfm *vt)
 {
 	struct vcrypt_host *host;
 
@@ -186,7 +178,6 @@ int vcrypt_tfm_init(struct vcrypt_tfm *vt)
 		host = NULL;
 	}
 	vt->host = host;
-	return 0;
 }
 
 /**
@@ -302,7 +293,7 @@ static void vcrypt_creq_done(struct vcrypt_job *job)
 	vcrypt_creq_complete(creq, status);
 }
 
-static bool vcrypt_sg_fits(struct vcrypt_host *host, struct scatterlist *sg,
+static bool vcrypt_sg_fits(struct vcrypt_sched *sched, struct scatterlist *sg,
 			   u32 len)
 {
 	int n;
@@ -310,18 +301,21 @@ static bool vcrypt_sg_fits(struct vcrypt_host *host, struct scatterlist *sg,
 	if (!len)
 		return true;
 	n = sg_nents_for_len(sg, len);
-	return n > 0 && n <= host->max_sge;
+	return n > 0 && n <= sched->max_sge;
 }
 
+/* Whether the card of @host can take @vreq: its limits are its scheduler's */
 static bool vcrypt_creq_fits(struct vcrypt_host *host, struct vcrypt_req *vreq)
 {
-	if (!(host->caps & BIT(vreq->op)) || vreq->src_len > host->max_data)
+	struct vcrypt_sched *sched = host->slice->sched;
+
+	if (!(sched->caps & BIT(vreq->op)) || vreq->src_len > sched->max_data)
 		return false;
 	if (vreq->src == vreq->dst)
-		return vcrypt_sg_fits(host, vreq->src,
+		return vcrypt_sg_fits(sched, vreq->src,
 				      max(vreq->src_len, vreq->dst_len));
-	return vcrypt_sg_fits(host, vreq->src, vreq->src_len) &&
-	       vcrypt_sg_fits(host, vreq->dst, vreq->dst_len);
+	return vcrypt_sg_fits(sched, vreq->src, vreq->src_len) &&
+	       vcrypt_sg_fits(sched, vreq->dst, vreq->dst_len);
 }
 
 /**
@@ -439,9 +433,6 @@ int vcrypt_crypto_add_card(struct vcrypt_dev *vd)
 	spin_lock_init(&host->lock);
 	INIT_LIST_HEAD(&host->backlog);
 	INIT_WORK(&host->release_work, vcrypt_host_release_work);
-	host->caps = vd->caps;
-	host->max_data = vd->max_data;
-	host->max_sge = vd->max_sge;
 
 	host->slice = vcrypt_host_slice_create(vd, host);
 	if (IS_ERR(host->slice)) {

@@ -71,7 +71,7 @@ struct vcrypt_creq {
 	int (*fallback)(struct vcrypt_creq *creq);
 };
 
-int vcrypt_tfm_init(struct vcrypt_tfm *vt);
+void vcrypt_tfm_init(struct vcrypt_tfm *vt);
 void vcrypt_tfm_exit(struct vcrypt_tfm *vt);
 void vcrypt_count_fallback(struct vcrypt_tfm *vt);
 int vcrypt_creq_submit(struct vcrypt_creq *creq);

@@ -163,18 +163,13 @@ static int vcrypt_skcipher_init(struct crypto_skcipher *tfm)
 			     struct vcrypt_skcipher_alg, alg);
 	struct vcrypt_skcipher_ctx *ctx = crypto_skcipher_ctx(tfm);
 	struct crypto_skcipher *fallback;
-	int ret;
 
 	fallback = crypto_alloc_skcipher(crypto_tfm_alg_name(&tfm->base), 0,
 					 VCRYPT_FALLBACK_MASK);
 	if (IS_ERR(fallback))
 		return PTR_ERR(fallback);
 
-	ret = vcrypt_tfm_init(&ctx->vt);
-	if (ret) {
-		crypto_free_skcipher(fallback);
-		return ret;
-	}
+	vcrypt_tfm_init(&ctx->vt);
 	ctx->fallback = fallback;
 	ctx->op = valg->op;
 	crypto_skcipher_set_reqsize_dma(tfm,
