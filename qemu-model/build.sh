@@ -70,7 +70,7 @@ if [ ! -e "$src/.vcrypt-extracted" ]; then
 fi
 
 # 3. Integration: symlinks and a few appended lines, all idempotent
-ln -sfn "$repo/include/uapi/linux/vcrypt_hw.h" \
+ln -sfn "$repo/drivers/crypto/vcrypt/vcrypt_hw.h" \
 	"$src/include/hw/misc/vcrypt_hw.h"
 for f in vcrypt.c vcrypt-ops.c vcrypt-ops.h; do
 	ln -sfn "$here/$f" "$src/hw/misc/$f"

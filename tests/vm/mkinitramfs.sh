@@ -19,8 +19,9 @@
 #
 # Environment:
 #   BUILD      build directory (default: <repo>/build)
-#   VCRYPT_KO  the module to ship (default: <repo>/vcrypt.ko); an image
-#              without it is built when it does not exist
+#   VCRYPT_KO  the module to ship (default:
+#              <repo>/drivers/crypto/vcrypt/vcrypt.ko); an image without
+#              it is built when it does not exist
 #
 # Output: $BUILD/vm/base.cpio
 
@@ -28,7 +29,7 @@ set -euo pipefail
 
 root=$(realpath "$(dirname "$0")/../..")
 build=${BUILD:-$root/build}
-ko=${VCRYPT_KO:-$root/vcrypt.ko}
+ko=${VCRYPT_KO:-$root/drivers/crypto/vcrypt/vcrypt.ko}
 vm=$build/vm
 kernel=$build/kernel
 cc=${CC:-gcc}
@@ -53,8 +54,10 @@ static_prog() {
 	local src=$1 out=$2
 
 	if [ ! -e "$out" ] || [ "$src" -nt "$out" ] ||
-	   [ "$root/include/uapi/linux/vcrypt.h" -nt "$out" ]; then
+	   [ "$root/include/uapi/linux/vcrypt.h" -nt "$out" ] ||
+	   [ "$root/drivers/crypto/vcrypt/vcrypt_hw.h" -nt "$out" ]; then
 		"$cc" -static -O2 -Wall -Wextra -Werror -I"$root/include/uapi" \
+			-I"$root/drivers/crypto/vcrypt" \
 			-o "$out" "$src"
 	fi
 }

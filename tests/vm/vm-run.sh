@@ -40,7 +40,7 @@
 #   VM_SCAN_IGNORE extended regex: console lines to leave out of the scan
 #   VM_QMP         QMP socket path (default: in the run directory)
 #   QEMU           QEMU binary (default: build/qemu/qemu-system-x86_64)
-#   VCRYPT_KO      module (default: ./vcrypt.ko), BUILD build directory
+#   VCRYPT_KO      module (default: drivers/crypto/vcrypt/vcrypt.ko), BUILD build directory
 #
 # Each run has a directory build/vm/runs/<id>/ holding console.log (the
 # kernel console) and, while the guest runs, qmp.sock: a QMP socket for
@@ -86,8 +86,8 @@ for f in "$qemu" "$kernel"; do
 		exit 125
 	fi
 done
-if [ -z "${VM_NOMOD:-}" ] && [ ! -e "${VCRYPT_KO:-$root/vcrypt.ko}" ]; then
-	echo "vm-run: ${VCRYPT_KO:-$root/vcrypt.ko} missing (run: make module)" >&2
+if [ -z "${VM_NOMOD:-}" ] && [ ! -e "${VCRYPT_KO:-$root/drivers/crypto/vcrypt/vcrypt.ko}" ]; then
+	echo "vm-run: ${VCRYPT_KO:-$root/drivers/crypto/vcrypt/vcrypt.ko} missing (run: make module)" >&2
 	exit 125
 fi
 

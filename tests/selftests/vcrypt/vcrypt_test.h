@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include <linux/vcrypt.h>
-#include <linux/vcrypt_hw.h>
+#include "vcrypt_hw.h"
 
 #define VT_PCI_DEVICES	"/sys/bus/pci/devices"
 #define VT_DEBUGFS	"/sys/kernel/debug/vcrypt"

@@ -12,7 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/vcrypt_hw.h>
+#include "vcrypt_hw.h"
 
 struct dentry;
 struct device;

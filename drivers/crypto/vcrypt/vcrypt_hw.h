@@ -10,8 +10,8 @@
  *
  * All multi-byte fields in guest memory are little-endian.
  */
-#ifndef _UAPI_LINUX_VCRYPT_HW_H
-#define _UAPI_LINUX_VCRYPT_HW_H
+#ifndef _VCRYPT_HW_H
+#define _VCRYPT_HW_H
 
 #include <linux/types.h>
 
@@ -69,12 +69,12 @@
 #define VCRYPT_REG_RATE_BYTES		0x128	/* RO 64: bytes/s limit, 0: none */
 
 /* CTRL */
-#define VCRYPT_CTRL_ENABLE		(1u << 0)	/* process the rings */
-#define VCRYPT_CTRL_RESET		(1u << 1)	/* write 1: full reset */
+#define VCRYPT_CTRL_ENABLE		0x00000001u	/* process the rings */
+#define VCRYPT_CTRL_RESET		0x00000002u	/* write 1: full reset */
 
 /* STATUS */
-#define VCRYPT_STATUS_ENABLED		(1u << 0)	/* rings are live */
-#define VCRYPT_STATUS_ERROR		(1u << 1)	/* halted; see ERROR */
+#define VCRYPT_STATUS_ENABLED		0x00000001u	/* rings are live */
+#define VCRYPT_STATUS_ERROR		0x00000002u	/* halted; see ERROR */
 
 /* ERROR: why the card halted; cleared only by reset */
 #define VCRYPT_HW_ERR_NONE		0
@@ -86,7 +86,7 @@
 
 /* Limits reported by the MAX_* registers of this version */
 #define VCRYPT_HW_RING_MAX		4096
-#define VCRYPT_HW_DATA_MAX		(1u << 20)
+#define VCRYPT_HW_DATA_MAX		0x00100000u	/* 1 MiB */
 #define VCRYPT_HW_SGE_MAX		256
 #define VCRYPT_HW_KEY_MAX		128	/* HMAC; AES keys per op */
 
@@ -100,7 +100,7 @@
 #define VCRYPT_HW_OP_HMAC_SHA256	0x12
 
 /* Descriptor flags */
-#define VCRYPT_HW_DF_DECRYPT		(1u << 0)	/* cipher ops only */
+#define VCRYPT_HW_DF_DECRYPT		0x01u	/* cipher ops only */
 #define VCRYPT_HW_DF_MASK		VCRYPT_HW_DF_DECRYPT
 
 /**
@@ -162,7 +162,7 @@ struct vcrypt_hw_desc {
 #define VCRYPT_HW_ST_DMA		5	/* DMA to or from memory failed */
 #define VCRYPT_HW_ST_AUTH		6	/* AES-GCM tag mismatch */
 
-#define VCRYPT_HW_CQE_PHASE		(1u << 0)
+#define VCRYPT_HW_CQE_PHASE		0x0001u
 
 /**
  * struct vcrypt_hw_cqe - one completion ring entry (16 bytes)
@@ -179,4 +179,4 @@ struct vcrypt_hw_cqe {
 	__le16 flags;
 };
 
-#endif /* _UAPI_LINUX_VCRYPT_HW_H */
+#endif /* _VCRYPT_HW_H */
