@@ -28,11 +28,11 @@ struct vcrypt_slice;
 /* Slices per card; the minor of slice s of card c is c * this + s */
 #define VCRYPT_SLICES_MAX	256
 
-/* struct vcrypt_req.hw_status of a request failed without a completion */
-#define VCRYPT_REQ_NO_CQE	U32_MAX
+/* struct vcrypt_cmd.hw_status of a command failed without a completion */
+#define VCRYPT_CMD_NO_CQE	U32_MAX
 
 /**
- * struct vcrypt_req - one operation on the card
+ * struct vcrypt_cmd - one operation on the card
  * @op: VCRYPT_HW_OP_*
  * @flags: VCRYPT_HW_DF_*
  * @key_len: bytes of @key the card reads
@@ -43,15 +43,14 @@ struct vcrypt_slice;
  * @dst: destination scatterlist, at least @dst_len bytes
  * @src_len: source length in bytes
  * @dst_len: destination room in bytes
- * @complete: called once the request is finished, in process context and
- *	without driver locks held; may free the request or submit new ones
- * @context: for the submitter's use
+ * @complete: called once the command is finished, in process context and
+ *	without driver locks held; may free the command or submit new ones
  * @status: set before @complete: 0 or a negative errno
  * @hw_status: set before @complete: the card's VCRYPT_HW_ST_* status, or
- *	VCRYPT_REQ_NO_CQE if the driver failed the request
+ *	VCRYPT_CMD_NO_CQE if the driver failed the command
  * @out_len: set before @complete: bytes the card wrote to @dst
- * @desc: private: the descriptor, built when the request is mapped
- * @node: private: entry in a list of finished requests
+ * @desc: private: the descriptor, built when the command is mapped
+ * @node: private: entry in a list of finished commands
  * @src_nents: private: entries of @src mapped for DMA
  * @dst_nents: private: entries of @dst mapped for DMA
  * @src_sge: private: SG table of the source, or NULL
@@ -62,8 +61,13 @@ struct vcrypt_slice;
  * @iv_dma: private: bus address of @iv
  * @key: the key; room for any length the descriptor can encode
  * @iv: the IV; room for any length the descriptor can encode
+ *
+ * The card layer: vcrypt_ring_submit() maps it and puts it on the card,
+ * and calls @complete when the card or the driver finished it. It is
+ * embedded in whatever carries it there: a scheduler job
+ * (struct vcrypt_job) or a debugfs raw operation.
  */
-struct vcrypt_req {
+struct vcrypt_cmd {
 	u8 op;
 	u8 flags;
 	u8 key_len;
@@ -74,8 +78,7 @@ struct vcrypt_req {
 	struct scatterlist *dst;
 	u32 src_len;
 	u32 dst_len;
-	void (*complete)(struct vcrypt_req *req);
-	void *context;
+	void (*complete)(struct vcrypt_cmd *cmd);
 
 	int status;
 	u32 hw_status;
@@ -97,7 +100,19 @@ struct vcrypt_req {
 };
 
 /**
- * enum vcrypt_ring_state - whether the ring accepts requests
+ * vcrypt_cmd_fail() - set the result of a command failed by the driver
+ * @cmd: the command, not on the card
+ * @status: a negative errno
+ */
+static inline void vcrypt_cmd_fail(struct vcrypt_cmd *cmd, int status)
+{
+	cmd->status = status;
+	cmd->hw_status = VCRYPT_CMD_NO_CQE;
+	cmd->out_len = 0;
+}
+
+/**
+ * enum vcrypt_ring_state - whether the ring accepts commands
  * @VCRYPT_RING_STOPPED: not started, or stopped for removal: -ENODEV
  * @VCRYPT_RING_RUNNING: the card processes the ring
  * @VCRYPT_RING_HALTED: the card halted on an error: -EIO
@@ -110,12 +125,12 @@ enum vcrypt_ring_state {
 
 /**
  * struct vcrypt_ring_stats - driver counters of the ring
- * @submitted: requests written to the request ring
- * @completed: submitted requests finished, successfully or not
- * @errors: completed requests that finished with an error
+ * @submitted: commands written to the request ring
+ * @completed: submitted commands finished, successfully or not
+ * @errors: completed commands that finished with an error
  * @bad_cqes: completion entries ignored for an unknown cookie
- * @lost_cqes: requests failed because the card skipped their completion
- * @in_flight: requests submitted and not yet completed
+ * @lost_cqes: commands failed because the card skipped their completion
+ * @in_flight: commands submitted and not yet completed
  */
 struct vcrypt_ring_stats {
 	u64 submitted;
@@ -128,14 +143,14 @@ struct vcrypt_ring_stats {
 
 /**
  * struct vcrypt_ring - the request and completion rings
- * @lock: protects the rings, @reqs, @state and @stats
- * @state: whether requests are accepted
+ * @lock: protects the rings, @cmds, @state and @stats
+ * @state: whether commands are accepted
  * @entries: entries in each ring, a power of two
  * @rq: request ring
  * @cq: completion ring
  * @rq_dma: bus address of @rq
  * @cq_dma: bus address of @cq
- * @reqs: request in flight in each request ring slot, or NULL
+ * @cmds: command in flight in each request ring slot, or NULL
  * @rq_tail: next request ring slot to fill
  * @cq_head: next completion entry to consume
  * @cq_phase: phase bit of valid entries at @cq_head
@@ -151,7 +166,7 @@ struct vcrypt_ring {
 	struct vcrypt_hw_cqe *cq;
 	dma_addr_t rq_dma;
 	dma_addr_t cq_dma;
-	struct vcrypt_req **reqs;
+	struct vcrypt_cmd **cmds;
 	u32 rq_tail;
 	u32 cq_head;
 	u16 cq_phase;
@@ -211,18 +226,14 @@ static inline void vcrypt_write(struct vcrypt_dev *vd, unsigned int reg,
 
 void vcrypt_hw_reset(struct vcrypt_dev *vd);
 
-int vcrypt_req_cache_create(void);
-void vcrypt_req_cache_destroy(void);
-struct vcrypt_req *vcrypt_req_alloc(gfp_t gfp);
-void vcrypt_req_free(struct vcrypt_req *req);
-int vcrypt_req_map(struct vcrypt_dev *vd, struct vcrypt_req *req);
-void vcrypt_req_unmap(struct vcrypt_dev *vd, struct vcrypt_req *req);
+int vcrypt_cmd_map(struct vcrypt_dev *vd, struct vcrypt_cmd *cmd);
+void vcrypt_cmd_unmap(struct vcrypt_dev *vd, struct vcrypt_cmd *cmd);
 int vcrypt_hw_status_errno(u32 hw_status);
 
 int vcrypt_ring_init(struct vcrypt_dev *vd, u32 entries);
 int vcrypt_ring_start(struct vcrypt_dev *vd);
 void vcrypt_ring_stop(struct vcrypt_dev *vd);
-int vcrypt_ring_submit(struct vcrypt_dev *vd, struct vcrypt_req *req);
+int vcrypt_ring_submit(struct vcrypt_dev *vd, struct vcrypt_cmd *cmd);
 void vcrypt_ring_get_stats(struct vcrypt_dev *vd,
 			   struct vcrypt_ring_stats *stats);
 
@@ -235,6 +246,8 @@ struct vcrypt_slice *vcrypt_host_slice_create(struct vcrypt_dev *vd,
 					      void *host);
 void vcrypt_slice_stop(struct vcrypt_slice *slice);
 void vcrypt_slice_kill(struct vcrypt_slice *slice);
+int vcrypt_file_init(void);
+void vcrypt_file_exit(void);
 extern const struct file_operations vcrypt_fops;
 
 int vcrypt_crypto_add_card(struct vcrypt_dev *vd);

@@ -18,7 +18,7 @@
  * Requests the card cannot take (no card, too long, too many SG entries)
  * and requests the card fails for want of memory run in a synchronous
  * software "gcm(aes)" or "rfc4106(gcm(aes))", on the original request.
- * vcrypt_creq_submit() decides. The fallback has the transform's key and
+ * vcrypt_tfm_submit() decides. The fallback has the transform's key and
  * tag size: setkey and setauthsize set both.
  */
 #include <crypto/aes.h>
@@ -61,7 +61,7 @@ struct vcrypt_aead_ctx {
 
 /**
  * struct vcrypt_aead_rctx - request context
- * @creq: the card side
+ * @treq: the card side
  * @src: rfc4106: the AAD copy chained to the source data
  * @dst: rfc4106: the AAD copy chained to the destination data
  * @aad: rfc4106: the copy of the AAD; the card reads and writes it, so it
@@ -69,7 +69,7 @@ struct vcrypt_aead_ctx {
  * @subreq: the fallback's request (its context follows)
  */
 struct vcrypt_aead_rctx {
-	struct vcrypt_creq creq;
+	struct vcrypt_tfm_req treq;
 	struct scatterlist src[3];
 	struct scatterlist dst[3];
 	u8 aad[VCRYPT_RFC4106_AAD_MAX] __aligned(ARCH_DMA_MINALIGN);
@@ -144,11 +144,11 @@ static int vcrypt_rfc4106_setauthsize(struct crypto_aead *tfm,
  * CRYPTO_TFM_REQ_MAY_SLEEP: the core may run it from another request's
  * submission, in that request's context.
  */
-static int vcrypt_aead_fallback(struct vcrypt_creq *creq)
+static int vcrypt_aead_fallback(struct vcrypt_tfm_req *treq)
 {
 	struct vcrypt_aead_rctx *rctx =
-		container_of(creq, struct vcrypt_aead_rctx, creq);
-	struct aead_request *req = aead_request_cast(creq->areq);
+		container_of(treq, struct vcrypt_aead_rctx, treq);
+	struct aead_request *req = aead_request_cast(treq->areq);
 	struct vcrypt_aead_ctx *ctx = crypto_aead_ctx(crypto_aead_reqtfm(req));
 	struct aead_request *subreq = &rctx->subreq;
 
@@ -157,7 +157,7 @@ static int vcrypt_aead_fallback(struct vcrypt_creq *creq)
 	aead_request_set_crypt(subreq, req->src, req->dst, req->cryptlen,
 			       req->iv);
 	aead_request_set_ad(subreq, req->assoclen);
-	if (creq->vreq.flags & VCRYPT_HW_DF_DECRYPT)
+	if (treq->job.cmd.flags & VCRYPT_HW_DF_DECRYPT)
 		return crypto_aead_decrypt(subreq);
 	return crypto_aead_encrypt(subreq);
 }
@@ -174,35 +174,35 @@ static int vcrypt_aead_submit(struct aead_request *req, bool decrypt,
 	struct vcrypt_aead_ctx *ctx = crypto_aead_ctx(tfm);
 	struct vcrypt_aead_rctx *rctx = aead_request_ctx_dma(req);
 	unsigned int authsize = crypto_aead_authsize(tfm);
-	struct vcrypt_creq *creq = &rctx->creq;
-	struct vcrypt_req *vreq = &creq->vreq;
+	struct vcrypt_tfm_req *treq = &rctx->treq;
+	struct vcrypt_cmd *cmd = &treq->job.cmd;
 
 	if (decrypt && req->cryptlen < authsize)
 		return -EINVAL;
 
-	memset(vreq, 0, offsetof(struct vcrypt_req, key));
-	vreq->op = VCRYPT_HW_OP_AES_GCM;
-	vreq->flags = decrypt ? VCRYPT_HW_DF_DECRYPT : 0;
-	vreq->key_len = ctx->key_len;
-	memcpy(vreq->key, ctx->key, ctx->key_len);
-	vreq->iv_len = GCM_AES_IV_SIZE;
-	memcpy(vreq->iv, ctx->salt, ctx->salt_len);
-	memcpy(vreq->iv + ctx->salt_len, req->iv, crypto_aead_ivsize(tfm));
-	vreq->tag_len = authsize;
-	vreq->aad_len = aad_len;
-	vreq->src = src;
-	vreq->dst = dst;
-	vreq->src_len = aad_len + req->cryptlen;
+	memset(cmd, 0, offsetof(struct vcrypt_cmd, key));
+	cmd->op = VCRYPT_HW_OP_AES_GCM;
+	cmd->flags = decrypt ? VCRYPT_HW_DF_DECRYPT : 0;
+	cmd->key_len = ctx->key_len;
+	memcpy(cmd->key, ctx->key, ctx->key_len);
+	cmd->iv_len = GCM_AES_IV_SIZE;
+	memcpy(cmd->iv, ctx->salt, ctx->salt_len);
+	memcpy(cmd->iv + ctx->salt_len, req->iv, crypto_aead_ivsize(tfm));
+	cmd->tag_len = authsize;
+	cmd->aad_len = aad_len;
+	cmd->src = src;
+	cmd->dst = dst;
+	cmd->src_len = aad_len + req->cryptlen;
 	if (decrypt)
-		vreq->dst_len = vreq->src_len - authsize;
+		cmd->dst_len = cmd->src_len - authsize;
 	else
-		vreq->dst_len = vreq->src_len + authsize;
+		cmd->dst_len = cmd->src_len + authsize;
 
-	creq->areq = &req->base;
-	creq->vt = &ctx->vt;
-	creq->finish = NULL;
-	creq->fallback = vcrypt_aead_fallback;
-	return vcrypt_creq_submit(creq);
+	treq->areq = &req->base;
+	treq->vt = &ctx->vt;
+	treq->finish = NULL;
+	treq->fallback = vcrypt_aead_fallback;
+	return vcrypt_tfm_submit(treq);
 }
 
 static int vcrypt_gcm_encrypt(struct aead_request *req)

@@ -16,7 +16,7 @@
  *   such call counts as a fallback operation of the card. export and
  *   import are the software hash's, so the state format is that of the
  *   generic implementations.
- * - The core runs card requests in software as well when they do not fit
+ * - The core runs requests in software as well when they do not fit
  *   the card (more than 1 MiB of data, more than 256 SG entries, no card,
  *   the card lacks the operation), and when the card fails one for want of
  *   memory.
@@ -72,9 +72,9 @@ struct vcrypt_ahash_ctx {
 
 /**
  * struct vcrypt_ahash_rctx - request context
- * @creq: the card side
- * @sg: scatterlist of @digest, the card request's destination
- * @buf_sg: scatterlist of @buf, the card request's source
+ * @treq: the card side
+ * @sg: scatterlist of @digest, the card command's destination
+ * @buf_sg: scatterlist of @buf, the card command's source
  * @buffering: since init, the message went to @buf only, not to the
  *	software hash: final and finup can use the card
  * @buflen: bytes in @buf
@@ -83,7 +83,7 @@ struct vcrypt_ahash_ctx {
  * @desc: the software hash's state (followed by its context)
  */
 struct vcrypt_ahash_rctx {
-	struct vcrypt_creq creq;
+	struct vcrypt_tfm_req treq;
 	struct scatterlist sg;
 	struct scatterlist buf_sg;
 	bool buffering;
@@ -93,24 +93,24 @@ struct vcrypt_ahash_rctx {
 	struct shash_desc desc __aligned(ARCH_DMA_MINALIGN);
 };
 
-static void vcrypt_ahash_finish(struct vcrypt_creq *creq)
+static void vcrypt_ahash_finish(struct vcrypt_tfm_req *treq)
 {
 	struct vcrypt_ahash_rctx *rctx =
-		container_of(creq, struct vcrypt_ahash_rctx, creq);
-	struct ahash_request *req = ahash_request_cast(creq->areq);
+		container_of(treq, struct vcrypt_ahash_rctx, treq);
+	struct ahash_request *req = ahash_request_cast(treq->areq);
 
 	memcpy(req->result, rctx->digest,
 	       crypto_ahash_digestsize(crypto_ahash_reqtfm(req)));
 }
 
-static int vcrypt_ahash_fallback(struct vcrypt_creq *creq)
+static int vcrypt_ahash_fallback(struct vcrypt_tfm_req *treq)
 {
 	struct vcrypt_ahash_rctx *rctx =
-		container_of(creq, struct vcrypt_ahash_rctx, creq);
-	struct ahash_request *req = ahash_request_cast(creq->areq);
+		container_of(treq, struct vcrypt_ahash_rctx, treq);
+	struct ahash_request *req = ahash_request_cast(treq->areq);
 
 	/* the message collected in @buf (none: the empty message) */
-	if (!creq->vreq.src || creq->vreq.src == &rctx->buf_sg)
+	if (!treq->job.cmd.src || treq->job.cmd.src == &rctx->buf_sg)
 		return crypto_shash_digest(&rctx->desc, rctx->buf, rctx->buflen,
 					   req->result);
 
@@ -124,24 +124,24 @@ static int vcrypt_ahash_card(struct ahash_request *req,
 	struct crypto_ahash *tfm = crypto_ahash_reqtfm(req);
 	struct vcrypt_ahash_ctx *ctx = crypto_ahash_ctx(tfm);
 	struct vcrypt_ahash_rctx *rctx = ahash_request_ctx_dma(req);
-	struct vcrypt_req *vreq = &rctx->creq.vreq;
+	struct vcrypt_cmd *cmd = &rctx->treq.job.cmd;
 	unsigned int digestsize = crypto_ahash_digestsize(tfm);
 
-	memset(vreq, 0, offsetof(struct vcrypt_req, key));
-	vreq->op = ctx->op;
-	vreq->key_len = ctx->key_len;
-	memcpy(vreq->key, ctx->key, ctx->key_len);
-	vreq->src = src;
-	vreq->src_len = nbytes;
+	memset(cmd, 0, offsetof(struct vcrypt_cmd, key));
+	cmd->op = ctx->op;
+	cmd->key_len = ctx->key_len;
+	memcpy(cmd->key, ctx->key, ctx->key_len);
+	cmd->src = src;
+	cmd->src_len = nbytes;
 	sg_init_one(&rctx->sg, rctx->digest, digestsize);
-	vreq->dst = &rctx->sg;
-	vreq->dst_len = digestsize;
+	cmd->dst = &rctx->sg;
+	cmd->dst_len = digestsize;
 
-	rctx->creq.areq = &req->base;
-	rctx->creq.vt = &ctx->vt;
-	rctx->creq.finish = vcrypt_ahash_finish;
-	rctx->creq.fallback = vcrypt_ahash_fallback;
-	return vcrypt_creq_submit(&rctx->creq);
+	rctx->treq.areq = &req->base;
+	rctx->treq.vt = &ctx->vt;
+	rctx->treq.finish = vcrypt_ahash_finish;
+	rctx->treq.fallback = vcrypt_ahash_fallback;
+	return vcrypt_tfm_submit(&rctx->treq);
 }
 
 /* The digest of the message collected in @buf, on the card */

@@ -16,7 +16,7 @@
  * -ENOSPC.
  *
  * Requests the card cannot take run in the algorithm's software fallback:
- * see vcrypt_creq_submit(). The algorithms are registered when the first
+ * see vcrypt_tfm_submit(). The algorithms are registered when the first
  * card is bound, so that the crypto manager tests them on a card, and stay
  * registered until the module is unloaded, which the transforms prevent:
  * without a card, every request runs in software.
@@ -66,7 +66,7 @@ MODULE_PARM_DESC(crypto_queue_len,
  * @lock: protects the fields below
  * @pending: requests the card took: queued in the scheduler or on the card
  * @backlog: requests waiting for @pending to drop below crypto_queue_len,
- *	by their &vcrypt_creq.job.node
+ *	by their &vcrypt_tfm_req.job.node
  * @backlogged: requests that waited in @backlog
  * @fallback_ops: requests of the card's transforms run in software
  * @released: requests the card took but could not queue, whose places
@@ -207,21 +207,21 @@ void vcrypt_count_fallback(struct vcrypt_tfm *vt)
 	spin_unlock_bh(&host->lock);
 }
 
-static void vcrypt_creq_complete(struct vcrypt_creq *creq, int err)
+static void vcrypt_treq_complete(struct vcrypt_tfm_req *treq, int err)
 {
 	/* Completions run in softirq context for most other drivers. */
 	local_bh_disable();
-	crypto_request_complete(creq->areq, err);
+	crypto_request_complete(treq->areq, err);
 	local_bh_enable();
 }
 
-static int vcrypt_creq_fallback(struct vcrypt_creq *creq)
+static int vcrypt_treq_fallback(struct vcrypt_tfm_req *treq)
 {
 	int ret;
 
-	vcrypt_count_fallback(creq->vt);
-	ret = creq->fallback(creq);
-	memzero_explicit(creq->vreq.key, creq->vreq.key_len);
+	vcrypt_count_fallback(treq->vt);
+	ret = treq->fallback(treq);
+	memzero_explicit(treq->job.cmd.key, treq->job.cmd.key_len);
 	return ret;
 }
 
@@ -232,31 +232,31 @@ static int vcrypt_creq_fallback(struct vcrypt_creq *creq)
  */
 static void vcrypt_host_next(struct vcrypt_host *host)
 {
-	struct vcrypt_creq *creq, *tmp;
+	struct vcrypt_tfm_req *treq, *tmp;
 	LIST_HEAD(done);
 
 	for (;;) {
 		spin_lock_bh(&host->lock);
-		creq = list_first_entry_or_null(&host->backlog,
-						struct vcrypt_creq, job.node);
-		if (creq)
-			list_del(&creq->job.node);
+		treq = list_first_entry_or_null(&host->backlog,
+						struct vcrypt_tfm_req, job.node);
+		if (treq)
+			list_del(&treq->job.node);
 		else
 			host->pending--;
 		spin_unlock_bh(&host->lock);
-		if (!creq)
+		if (!treq)
 			break;
 
-		vcrypt_creq_complete(creq, -EINPROGRESS);
-		if (!vcrypt_queue_add(&creq->vt->queue, &creq->job))
+		vcrypt_treq_complete(treq, -EINPROGRESS);
+		if (!vcrypt_queue_add(&treq->vt->queue, &treq->job))
 			break;
-		creq->vreq.status = vcrypt_creq_fallback(creq);
-		list_add_tail(&creq->job.node, &done);
+		treq->job.cmd.status = vcrypt_treq_fallback(treq);
+		list_add_tail(&treq->job.node, &done);
 	}
 
 	/* Their transforms may be freed, and @host with them. */
-	list_for_each_entry_safe(creq, tmp, &done, job.node)
-		vcrypt_creq_complete(creq, creq->vreq.status);
+	list_for_each_entry_safe(treq, tmp, &done, job.node)
+		vcrypt_treq_complete(treq, treq->job.cmd.status);
 }
 
 static void vcrypt_host_release_work(struct work_struct *work)
@@ -275,22 +275,22 @@ static void vcrypt_host_release_work(struct work_struct *work)
 	vcrypt_host_put(host);
 }
 
-static void vcrypt_creq_done(struct vcrypt_job *job)
+static void vcrypt_treq_done(struct vcrypt_job *job)
 {
-	struct vcrypt_creq *creq = container_of(job, struct vcrypt_creq, job);
-	int status = creq->vreq.status;
+	struct vcrypt_tfm_req *treq = container_of(job, struct vcrypt_tfm_req, job);
+	int status = treq->job.cmd.status;
 
-	vcrypt_host_next(creq->vt->host);
+	vcrypt_host_next(treq->vt->host);
 
 	if (status == -ENOMEM) {
 		/* No memory to map the request for the card. */
-		status = vcrypt_creq_fallback(creq);
+		status = vcrypt_treq_fallback(treq);
 	} else {
-		if (!status && creq->finish)
-			creq->finish(creq);
-		memzero_explicit(creq->vreq.key, creq->vreq.key_len);
+		if (!status && treq->finish)
+			treq->finish(treq);
+		memzero_explicit(treq->job.cmd.key, treq->job.cmd.key_len);
 	}
-	vcrypt_creq_complete(creq, status);
+	vcrypt_treq_complete(treq, status);
 }
 
 static bool vcrypt_sg_fits(struct vcrypt_sched *sched, struct scatterlist *sg,
@@ -304,23 +304,23 @@ static bool vcrypt_sg_fits(struct vcrypt_sched *sched, struct scatterlist *sg,
 	return n > 0 && n <= sched->max_sge;
 }
 
-/* Whether the card of @host can take @vreq: its limits are its scheduler's */
-static bool vcrypt_creq_fits(struct vcrypt_host *host, struct vcrypt_req *vreq)
+/* Whether the card of @host can take @cmd: its limits are its scheduler's */
+static bool vcrypt_treq_fits(struct vcrypt_host *host, struct vcrypt_cmd *cmd)
 {
 	struct vcrypt_sched *sched = host->slice->sched;
 
-	if (!(sched->caps & BIT(vreq->op)) || vreq->src_len > sched->max_data)
+	if (!(sched->caps & BIT(cmd->op)) || cmd->src_len > sched->max_data)
 		return false;
-	if (vreq->src == vreq->dst)
-		return vcrypt_sg_fits(sched, vreq->src,
-				      max(vreq->src_len, vreq->dst_len));
-	return vcrypt_sg_fits(sched, vreq->src, vreq->src_len) &&
-	       vcrypt_sg_fits(sched, vreq->dst, vreq->dst_len);
+	if (cmd->src == cmd->dst)
+		return vcrypt_sg_fits(sched, cmd->src,
+				      max(cmd->src_len, cmd->dst_len));
+	return vcrypt_sg_fits(sched, cmd->src, cmd->src_len) &&
+	       vcrypt_sg_fits(sched, cmd->dst, cmd->dst_len);
 }
 
 /**
- * vcrypt_creq_submit() - run a crypto API request on the card
- * @creq: the request, filled in as struct vcrypt_creq describes
+ * vcrypt_tfm_submit() - run a crypto API request on the card
+ * @treq: the request, filled in as struct vcrypt_tfm_req describes
  *
  * Runs the request in software instead, synchronously, if the transform
  * has no card or its card is gone, if the card lacks the operation, or if
@@ -332,25 +332,24 @@ static bool vcrypt_creq_fits(struct vcrypt_host *host, struct vcrypt_req *vreq)
  * -ENOSPC: the card's queue is full; otherwise the request ran in software
  * and this is its result.
  */
-int vcrypt_creq_submit(struct vcrypt_creq *creq)
+int vcrypt_tfm_submit(struct vcrypt_tfm_req *treq)
 {
-	struct vcrypt_host *host = creq->vt->host;
+	struct vcrypt_host *host = treq->vt->host;
 
-	creq->job.req = &creq->vreq;
-	creq->job.done = vcrypt_creq_done;
+	treq->job.done = vcrypt_treq_done;
 
-	if (!host || vcrypt_queue_dead(&creq->vt->queue) ||
-	    !vcrypt_creq_fits(host, &creq->vreq))
-		return vcrypt_creq_fallback(creq);
+	if (!host || vcrypt_queue_dead(&treq->vt->queue) ||
+	    !vcrypt_treq_fits(host, &treq->job.cmd))
+		return vcrypt_treq_fallback(treq);
 
 	spin_lock_bh(&host->lock);
 	if (host->pending >= READ_ONCE(queue_len)) {
-		if (!(creq->areq->flags & CRYPTO_TFM_REQ_MAY_BACKLOG)) {
+		if (!(treq->areq->flags & CRYPTO_TFM_REQ_MAY_BACKLOG)) {
 			spin_unlock_bh(&host->lock);
-			memzero_explicit(creq->vreq.key, creq->vreq.key_len);
+			memzero_explicit(treq->job.cmd.key, treq->job.cmd.key_len);
 			return -ENOSPC;
 		}
-		list_add_tail(&creq->job.node, &host->backlog);
+		list_add_tail(&treq->job.node, &host->backlog);
 		host->backlogged++;
 		spin_unlock_bh(&host->lock);
 		return -EBUSY;
@@ -358,7 +357,7 @@ int vcrypt_creq_submit(struct vcrypt_creq *creq)
 	host->pending++;
 	spin_unlock_bh(&host->lock);
 
-	if (vcrypt_queue_add(&creq->vt->queue, &creq->job)) {
+	if (vcrypt_queue_add(&treq->vt->queue, &treq->job)) {
 		/*
 		 * The card is being removed. Backlogged requests take the
 		 * place in a worker: their completions must not run in the
@@ -370,7 +369,7 @@ int vcrypt_creq_submit(struct vcrypt_creq *creq)
 		kref_get(&host->ref);
 		if (!queue_work(vcrypt_crypto_wq, &host->release_work))
 			vcrypt_host_put(host);
-		return vcrypt_creq_fallback(creq);
+		return vcrypt_treq_fallback(treq);
 	}
 	return -EINPROGRESS;
 }

@@ -46,35 +46,35 @@ struct vcrypt_tfm {
 	struct vcrypt_queue queue;
 };
 
-struct vcrypt_creq;
-
 /**
- * struct vcrypt_creq - the card side of a request; first in every request
- *	context (allocated with the *_set_reqsize_dma() helpers)
- * @vreq: the card request; the algorithm fills in op, flags, key, IV,
- *	lengths and scatterlists; everything else in it starts zeroed
- * @job: the scheduler job of @vreq
+ * struct vcrypt_tfm_req - the card side of a crypto API request; first in
+ *	every request context (allocated with the *_set_reqsize_dma() helpers)
  * @areq: the crypto API request
  * @vt: the transform's card side
- * @finish: called when the card finished @vreq successfully, before the
- *	request completes: copies results (IV, digest) back; may be NULL
+ * @finish: called when the card finished the command successfully, before
+ *	the request completes: copies results (IV, digest) back; may be NULL
  * @fallback: runs the request in software, synchronously; returns 0 or a
  *	negative errno. Called instead of the card when the card fails the
  *	request for want of memory, or when the transform's card is gone.
+ * @job: the scheduler job; the algorithm fills in its command's op, flags,
+ *	key, IV, lengths and scatterlists, and zeroes the rest up to the key
+ *
+ * The crypto API layer: lives in the crypto API request's context, so
+ * nothing is allocated per request. vcrypt_tfm_submit() queues @job in
+ * the transform's queue, or runs the request in software.
  */
-struct vcrypt_creq {
-	struct vcrypt_req vreq;
-	struct vcrypt_job job;
+struct vcrypt_tfm_req {
 	struct crypto_async_request *areq;
 	struct vcrypt_tfm *vt;
-	void (*finish)(struct vcrypt_creq *creq);
-	int (*fallback)(struct vcrypt_creq *creq);
+	void (*finish)(struct vcrypt_tfm_req *treq);
+	int (*fallback)(struct vcrypt_tfm_req *treq);
+	struct vcrypt_job job;
 };
 
 void vcrypt_tfm_init(struct vcrypt_tfm *vt);
 void vcrypt_tfm_exit(struct vcrypt_tfm *vt);
 void vcrypt_count_fallback(struct vcrypt_tfm *vt);
-int vcrypt_creq_submit(struct vcrypt_creq *creq);
+int vcrypt_tfm_submit(struct vcrypt_tfm_req *treq);
 
 void vcrypt_alg_wait_tested(struct crypto_alg *alg);
 

@@ -30,27 +30,25 @@ static struct dentry *vcrypt_debugfs_root;
 
 /**
  * struct vcrypt_raw - one VCRYPT_DBG_IOC_RAW operation
- * @req: the request
  * @src: source bounce buffer, or NULL
  * @dst: destination bounce buffer, or NULL
- * @done: completed when @req is
- * @refs: one for the ioctl, one for the request until it completes
+ * @done: completed when @cmd is
+ * @refs: one for the ioctl, one for the command until it completes
+ * @cmd: the card command
  */
 struct vcrypt_raw {
-	struct vcrypt_req *req;
 	struct scatterlist *src;
 	struct scatterlist *dst;
 	struct completion done;
 	refcount_t refs;
+	struct vcrypt_cmd cmd;
 };
 
 static void vcrypt_raw_free(struct vcrypt_raw *raw)
 {
 	sgl_free_order(raw->dst, VCRYPT_RAW_PAGE_ORDER);
 	sgl_free_order(raw->src, VCRYPT_RAW_PAGE_ORDER);
-	if (raw->req)
-		vcrypt_req_free(raw->req);
-	kfree(raw);
+	kfree_sensitive(raw);
 }
 
 static void vcrypt_raw_put(struct vcrypt_raw *raw)
@@ -59,9 +57,9 @@ static void vcrypt_raw_put(struct vcrypt_raw *raw)
 		vcrypt_raw_free(raw);
 }
 
-static void vcrypt_raw_complete(struct vcrypt_req *req)
+static void vcrypt_raw_complete(struct vcrypt_cmd *cmd)
 {
-	struct vcrypt_raw *raw = req->context;
+	struct vcrypt_raw *raw = container_of(cmd, struct vcrypt_raw, cmd);
 
 	complete(&raw->done);
 	vcrypt_raw_put(raw);
@@ -128,10 +126,6 @@ static struct vcrypt_raw *vcrypt_raw_alloc(const struct vcrypt_op *op)
 		return NULL;
 
 	init_completion(&raw->done);
-	raw->req = vcrypt_req_alloc(GFP_KERNEL);
-	if (!raw->req)
-		goto err;
-
 	if (op->src_len) {
 		raw->src = vcrypt_raw_alloc_buf(op->src_len, GFP_KERNEL);
 		if (!raw->src)
@@ -152,26 +146,25 @@ err:
 
 static int vcrypt_raw_fill(struct vcrypt_raw *raw, const struct vcrypt_op *op)
 {
-	struct vcrypt_req *req = raw->req;
+	struct vcrypt_cmd *cmd = &raw->cmd;
 
-	if (copy_from_user(req->key, u64_to_user_ptr(op->key), op->key_len) ||
-	    copy_from_user(req->iv, u64_to_user_ptr(op->iv), op->iv_len))
+	if (copy_from_user(cmd->key, u64_to_user_ptr(op->key), op->key_len) ||
+	    copy_from_user(cmd->iv, u64_to_user_ptr(op->iv), op->iv_len))
 		return -EFAULT;
 	if (vcrypt_raw_copy_in(raw->src, op->src, op->src_len))
 		return -EFAULT;
 
-	req->op = op->alg;
-	req->flags = op->flags;
-	req->key_len = op->key_len;
-	req->iv_len = op->iv_len;
-	req->tag_len = op->tag_len;
-	req->aad_len = op->aad_len;
-	req->src = raw->src;
-	req->dst = raw->dst;
-	req->src_len = op->src_len;
-	req->dst_len = op->dst_len;
-	req->complete = vcrypt_raw_complete;
-	req->context = raw;
+	cmd->op = op->alg;
+	cmd->flags = op->flags;
+	cmd->key_len = op->key_len;
+	cmd->iv_len = op->iv_len;
+	cmd->tag_len = op->tag_len;
+	cmd->aad_len = op->aad_len;
+	cmd->src = raw->src;
+	cmd->dst = raw->dst;
+	cmd->src_len = op->src_len;
+	cmd->dst_len = op->dst_len;
+	cmd->complete = vcrypt_raw_complete;
 	return 0;
 }
 
@@ -179,24 +172,24 @@ static int vcrypt_raw_finish(struct vcrypt_raw *raw,
 			     struct vcrypt_dbg_raw *args,
 			     struct vcrypt_dbg_raw __user *uargs)
 {
-	struct vcrypt_req *req = raw->req;
+	struct vcrypt_cmd *cmd = &raw->cmd;
 	struct vcrypt_op *op = &args->op;
 
-	if (!req->status) {
-		if (vcrypt_raw_copy_out(op->dst, raw->dst, req->out_len))
+	if (!cmd->status) {
+		if (vcrypt_raw_copy_out(op->dst, raw->dst, cmd->out_len))
 			return -EFAULT;
 		if ((op->alg == VCRYPT_HW_OP_AES_CBC ||
 		     op->alg == VCRYPT_HW_OP_AES_CTR) &&
-		    copy_to_user(u64_to_user_ptr(op->iv), req->iv, op->iv_len))
+		    copy_to_user(u64_to_user_ptr(op->iv), cmd->iv, op->iv_len))
 			return -EFAULT;
 	}
 
-	op->out_len = req->out_len;
-	args->hw_status = req->hw_status == VCRYPT_REQ_NO_CQE ?
-			  VCRYPT_DBG_NO_HW_STATUS : req->hw_status;
+	op->out_len = cmd->out_len;
+	args->hw_status = cmd->hw_status == VCRYPT_CMD_NO_CQE ?
+			  VCRYPT_DBG_NO_HW_STATUS : cmd->hw_status;
 	if (copy_to_user(uargs, args, sizeof(*args)))
 		return -EFAULT;
-	return req->status;
+	return cmd->status;
 }
 
 static long vcrypt_raw_ioctl(struct file *file, unsigned int cmd,
@@ -224,7 +217,7 @@ static long vcrypt_raw_ioctl(struct file *file, unsigned int cmd,
 	ret = vcrypt_raw_fill(raw, &args.op);
 	if (!ret) {
 		refcount_set(&raw->refs, 2);
-		ret = vcrypt_ring_submit(vd, raw->req);
+		ret = vcrypt_ring_submit(vd, &raw->cmd);
 	}
 	if (ret) {
 		vcrypt_raw_free(raw);

@@ -7,7 +7,7 @@
  * read(2) returns. A file has at most VCRYPT_MAX_QUEUE requests outstanding
  * (queued, on the card, or completed and not yet read), and accepts a new
  * one only while the bytes of the buffers of its outstanding requests are
- * below VCRYPT_MAX_BYTES. Documentation/scheduler.rst describes the life
+ * below VCRYPT_MAX_BYTES. Documentation/design.rst describes the life
  * of a request.
  */
 #include <linux/fs.h>
@@ -50,30 +50,33 @@ struct vcrypt_file {
 };
 
 /**
- * struct vcrypt_ujob - a job of an open file
- * @job: the job; @job.req is freed once an asynchronous job finishes
- * @file: the file, which the job holds a reference to until it finishes
+ * struct vcrypt_file_req - a request of an open file
+ * @file: the file, which the request holds a reference to until it finishes
  * @map: the user buffers
  * @tag: the caller's tag
- * @bytes: what the job counts in the file's @bytes
- * @status: result: 0 or a negative errno
- * @out_len: result: bytes written to the destination
+ * @bytes: what the request counts in the file's @bytes
  * @sync: VCRYPT_IOC_OP, whose caller waits for the result
- * @finished: a sync job finished
- * @orphan: the caller of a sync job stopped waiting
+ * @finished: a sync request finished
+ * @orphan: the caller of a sync request stopped waiting
+ * @job: the scheduler job and its card command, whose status and out_len
+ *	are the request's result
+ *
+ * The file layer: allocated by the ioctl that queues it, queued in the
+ * file's queue, then in the file's @done list until read(2) returns it;
+ * a sync request goes back to its caller instead.
  */
-struct vcrypt_ujob {
-	struct vcrypt_job job;
+struct vcrypt_file_req {
 	struct vcrypt_file *file;
 	struct vcrypt_umap map;
 	u64 tag;
 	u64 bytes;
-	int status;
-	u32 out_len;
 	bool sync;
 	bool finished;
 	bool orphan;
+	struct vcrypt_job job;
 };
+
+static struct kmem_cache *vcrypt_file_req_cache;
 
 static struct vcrypt_slice *vcrypt_file_slice(struct vcrypt_file *f)
 {
@@ -85,20 +88,23 @@ static bool vcrypt_file_dead(struct vcrypt_file *f)
 	return vcrypt_queue_dead(&f->queue);
 }
 
-static void vcrypt_ujob_free(struct vcrypt_ujob *uj)
+/* Frees a request that is not queued, wiping its key and IV. */
+static void vcrypt_file_req_free(struct vcrypt_file_req *fr)
 {
-	if (uj->job.req)
-		vcrypt_req_free(uj->job.req);
-	kfree(uj);
+	struct vcrypt_cmd *cmd = &fr->job.cmd;
+
+	memzero_explicit(cmd->key, sizeof(cmd->key));
+	memzero_explicit(cmd->iv, sizeof(cmd->iv));
+	kmem_cache_free(vcrypt_file_req_cache, fr);
 }
 
 static void vcrypt_file_free(struct kref *ref)
 {
 	struct vcrypt_file *f = container_of(ref, struct vcrypt_file, ref);
-	struct vcrypt_ujob *uj, *tmp;
+	struct vcrypt_file_req *fr, *tmp;
 
-	list_for_each_entry_safe(uj, tmp, &f->done, job.node)
-		vcrypt_ujob_free(uj);
+	list_for_each_entry_safe(fr, tmp, &f->done, job.node)
+		vcrypt_file_req_free(fr);
 	put_device(&vcrypt_file_slice(f)->dev);
 	kfree(f);
 }
@@ -160,86 +166,82 @@ static void vcrypt_file_unreserve(struct vcrypt_file *f, u64 bytes)
 	wake_up(&f->queue.wait);
 }
 
-static void vcrypt_ujob_done(struct vcrypt_job *job)
+static void vcrypt_file_req_done(struct vcrypt_job *job)
 {
-	struct vcrypt_ujob *uj = container_of(job, struct vcrypt_ujob, job);
-	struct vcrypt_file *f = uj->file;
-	struct vcrypt_req *req = job->req;
+	struct vcrypt_file_req *fr = container_of(job, struct vcrypt_file_req,
+						  job);
+	struct vcrypt_file *f = fr->file;
+	struct vcrypt_cmd *cmd = &job->cmd;
 	bool orphan;
 
-	uj->status = req->status;
-	uj->out_len = req->status ? 0 : req->out_len;
-	vcrypt_user_unmap(&uj->map, uj->out_len);
-	if (!uj->sync) {
-		vcrypt_req_free(req);
-		job->req = NULL;
-	}
+	vcrypt_user_unmap(&fr->map, cmd->out_len);
+	memzero_explicit(cmd->key, cmd->key_len);
+	/* A sync request returns its IV: vcrypt_file_req_free() wipes it. */
+	if (!fr->sync)
+		memzero_explicit(cmd->iv, cmd->iv_len);
 
 	spin_lock(&f->lock);
-	orphan = uj->orphan;
-	if (uj->sync)
-		uj->finished = true;
+	orphan = fr->orphan;
+	if (fr->sync)
+		fr->finished = true;
 	else
 		list_add_tail(&job->node, &f->done);
 	spin_unlock(&f->lock);
 
 	if (orphan) {
-		vcrypt_file_unreserve(f, uj->bytes);
-		vcrypt_ujob_free(uj);
+		vcrypt_file_unreserve(f, fr->bytes);
+		vcrypt_file_req_free(fr);
 	} else {
 		wake_up(&f->queue.wait);
 	}
 	vcrypt_file_put(f);
 }
 
-static struct vcrypt_ujob *vcrypt_ujob_alloc(struct vcrypt_file *f, bool sync)
+static struct vcrypt_file_req *vcrypt_file_req_alloc(struct vcrypt_file *f,
+						     bool sync)
 {
-	struct vcrypt_ujob *uj;
+	struct vcrypt_file_req *fr;
 
-	uj = kzalloc(sizeof(*uj), GFP_KERNEL);
-	if (!uj)
+	fr = kmem_cache_zalloc(vcrypt_file_req_cache, GFP_KERNEL);
+	if (!fr)
 		return NULL;
-	uj->job.req = vcrypt_req_alloc(GFP_KERNEL);
-	if (!uj->job.req) {
-		kfree(uj);
-		return NULL;
-	}
-	uj->job.done = vcrypt_ujob_done;
-	uj->file = f;
-	uj->sync = sync;
-	return uj;
+	fr->job.done = vcrypt_file_req_done;
+	fr->file = f;
+	fr->sync = sync;
+	return fr;
 }
 
 /*
- * Queues @uj, whose request has its key, for @op. On error the caller
- * frees @uj; on success it belongs to the file.
+ * Queues @fr, whose command has its key, for @op. On error the caller
+ * frees @fr; on success it belongs to the file.
  */
-static int vcrypt_ujob_queue(struct vcrypt_file *f, struct vcrypt_ujob *uj,
-			     const struct vcrypt_uop *op, bool nonblock)
+static int vcrypt_file_req_queue(struct vcrypt_file *f,
+				 struct vcrypt_file_req *fr,
+				 const struct vcrypt_uop *op, bool nonblock)
 {
 	struct vcrypt_sched *sched = vcrypt_file_slice(f)->sched;
 	int ret;
 
-	uj->bytes = (u64)op->src_len + vcrypt_user_out_len(op);
-	ret = vcrypt_file_reserve(f, uj->bytes, nonblock);
+	fr->bytes = (u64)op->src_len + vcrypt_user_out_len(op);
+	ret = vcrypt_file_reserve(f, fr->bytes, nonblock);
 	if (ret)
 		return ret;
 
-	ret = vcrypt_user_map(&uj->map, uj->job.req, op, sched->max_sge);
+	ret = vcrypt_user_map(&fr->map, &fr->job.cmd, op, sched->max_sge);
 	if (ret)
 		goto err_unreserve;
 
 	kref_get(&f->ref);
-	ret = vcrypt_queue_add(&f->queue, &uj->job);
+	ret = vcrypt_queue_add(&f->queue, &fr->job);
 	if (ret) {
 		vcrypt_file_put(f);
-		vcrypt_user_unmap(&uj->map, 0);
+		vcrypt_user_unmap(&fr->map, 0);
 		goto err_unreserve;
 	}
 	return 0;
 
 err_unreserve:
-	vcrypt_file_unreserve(f, uj->bytes);
+	vcrypt_file_unreserve(f, fr->bytes);
 	return ret;
 }
 
@@ -261,29 +263,30 @@ static int vcrypt_ioctl_info(struct vcrypt_file *f, void __user *arg)
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
-static bool vcrypt_ujob_finished(struct vcrypt_ujob *uj)
+static bool vcrypt_file_req_finished(struct vcrypt_file_req *fr)
 {
-	struct vcrypt_file *f = uj->file;
+	struct vcrypt_file *f = fr->file;
 	bool finished;
 
 	spin_lock(&f->lock);
-	finished = uj->finished;
+	finished = fr->finished;
 	spin_unlock(&f->lock);
 	return finished;
 }
 
-/* Waits for the sync job @uj; on success the caller owns it again. */
-static int vcrypt_ujob_wait(struct vcrypt_ujob *uj)
+/* Waits for the sync request @fr; on success the caller owns it again. */
+static int vcrypt_file_req_wait(struct vcrypt_file_req *fr)
 {
-	struct vcrypt_file *f = uj->file;
+	struct vcrypt_file *f = fr->file;
 	bool finished;
 
-	if (!wait_event_interruptible(f->queue.wait, vcrypt_ujob_finished(uj)))
+	if (!wait_event_interruptible(f->queue.wait,
+				      vcrypt_file_req_finished(fr)))
 		return 0;
 
 	spin_lock(&f->lock);
-	finished = uj->finished;
-	uj->orphan = !finished;
+	finished = fr->finished;
+	fr->orphan = !finished;
 	spin_unlock(&f->lock);
 	return finished ? 0 : -EINTR;
 }
@@ -295,7 +298,8 @@ static int vcrypt_ujob_wait(struct vcrypt_ujob *uj)
 static int vcrypt_ioctl_op(struct vcrypt_file *f, void __user *arg)
 {
 	struct vcrypt_op __user *uop = arg;
-	struct vcrypt_ujob *uj;
+	struct vcrypt_file_req *fr;
+	struct vcrypt_cmd *cmd;
 	struct vcrypt_uop op;
 	struct vcrypt_op o;
 	int ret;
@@ -320,32 +324,32 @@ static int vcrypt_ioctl_op(struct vcrypt_file *f, void __user *arg)
 	if (ret)
 		return ret;
 
-	uj = vcrypt_ujob_alloc(f, true);
-	if (!uj)
+	fr = vcrypt_file_req_alloc(f, true);
+	if (!fr)
 		return -ENOMEM;
-	uj->job.req->key_len = o.key_len;
-	if (copy_from_user(uj->job.req->key, u64_to_user_ptr(o.key),
-			   o.key_len)) {
+	cmd = &fr->job.cmd;
+	cmd->key_len = o.key_len;
+	if (copy_from_user(cmd->key, u64_to_user_ptr(o.key), o.key_len)) {
 		ret = -EFAULT;
 		goto out_free;
 	}
-	ret = vcrypt_ujob_queue(f, uj, &op, false);
+	ret = vcrypt_file_req_queue(f, fr, &op, false);
 	if (ret)
 		goto out_free;
 
-	ret = vcrypt_ujob_wait(uj);
+	ret = vcrypt_file_req_wait(fr);
 	if (ret)
-		return ret;	/* the job is the completion's to free */
+		return ret;	/* the request is the completion's to free */
 
-	ret = uj->status;
+	ret = cmd->status;
 	if (!ret && (o.alg == VCRYPT_ALG_AES_CBC || o.alg == VCRYPT_ALG_AES_CTR) &&
-	    copy_to_user(u64_to_user_ptr(o.iv), uj->job.req->iv, o.iv_len))
+	    copy_to_user(u64_to_user_ptr(o.iv), cmd->iv, o.iv_len))
 		ret = -EFAULT;
-	if (put_user(uj->out_len, &uop->out_len) && !ret)
+	if (put_user(cmd->out_len, &uop->out_len) && !ret)
 		ret = -EFAULT;
-	vcrypt_file_unreserve(f, uj->bytes);
+	vcrypt_file_unreserve(f, fr->bytes);
 out_free:
-	vcrypt_ujob_free(uj);
+	vcrypt_file_req_free(fr);
 	return ret;
 }
 
@@ -354,7 +358,7 @@ static int vcrypt_submit_one(struct vcrypt_file *f,
 			     bool nonblock)
 {
 	struct vcrypt_request r;
-	struct vcrypt_ujob *uj;
+	struct vcrypt_file_req *fr;
 	struct vcrypt_uop op;
 	int ret;
 
@@ -364,25 +368,25 @@ static int vcrypt_submit_one(struct vcrypt_file *f,
 	    memchr_inv(r.reserved, 0, sizeof(r.reserved)))
 		return -EINVAL;
 
-	uj = vcrypt_ujob_alloc(f, false);
-	if (!uj)
+	fr = vcrypt_file_req_alloc(f, false);
+	if (!fr)
 		return -ENOMEM;
-	uj->tag = r.tag;
+	fr->tag = r.tag;
 	op = (struct vcrypt_uop) {
 		.flags = r.flags,
 		.iv = r.iv, .src = r.src, .dst = r.dst,
 		.iv_len = r.iv_len, .src_len = r.src_len, .dst_len = r.dst_len,
 		.aad_len = r.aad_len, .tag_len = r.tag_len,
 	};
-	ret = vcrypt_session_key(&f->sessions, r.session, uj->job.req,
+	ret = vcrypt_session_key(&f->sessions, r.session, &fr->job.cmd,
 				 &op.alg);
 	if (!ret)
 		ret = vcrypt_user_check(&op,
 					vcrypt_file_slice(f)->sched->max_data);
 	if (!ret)
-		ret = vcrypt_ujob_queue(f, uj, &op, nonblock);
+		ret = vcrypt_file_req_queue(f, fr, &op, nonblock);
 	if (ret)
-		vcrypt_ujob_free(uj);
+		vcrypt_file_req_free(fr);
 	return ret;
 }
 
@@ -457,16 +461,17 @@ static bool vcrypt_file_readable(struct vcrypt_file *f)
 	return any;
 }
 
-static struct vcrypt_ujob *vcrypt_file_pop(struct vcrypt_file *f)
+static struct vcrypt_file_req *vcrypt_file_pop(struct vcrypt_file *f)
 {
-	struct vcrypt_ujob *uj;
+	struct vcrypt_file_req *fr;
 
 	spin_lock(&f->lock);
-	uj = list_first_entry_or_null(&f->done, struct vcrypt_ujob, job.node);
-	if (uj)
-		list_del(&uj->job.node);
+	fr = list_first_entry_or_null(&f->done, struct vcrypt_file_req,
+				      job.node);
+	if (fr)
+		list_del(&fr->job.node);
 	spin_unlock(&f->lock);
-	return uj;
+	return fr;
 }
 
 static ssize_t vcrypt_file_read(struct file *file, char __user *buf,
@@ -474,7 +479,7 @@ static ssize_t vcrypt_file_read(struct file *file, char __user *buf,
 {
 	struct vcrypt_file *f = file->private_data;
 	struct vcrypt_completion c;
-	struct vcrypt_ujob *uj;
+	struct vcrypt_file_req *fr;
 	size_t done = 0;
 
 	if (count < sizeof(c))
@@ -483,8 +488,8 @@ static ssize_t vcrypt_file_read(struct file *file, char __user *buf,
 	for (;;) {
 		if (vcrypt_file_dead(f))
 			return -ENODEV;
-		uj = vcrypt_file_pop(f);
-		if (uj)
+		fr = vcrypt_file_pop(f);
+		if (fr)
 			break;
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
@@ -496,20 +501,20 @@ static ssize_t vcrypt_file_read(struct file *file, char __user *buf,
 
 	do {
 		c = (struct vcrypt_completion) {
-			.tag = uj->tag,
-			.status = uj->status,
-			.out_len = uj->out_len,
+			.tag = fr->tag,
+			.status = fr->job.cmd.status,
+			.out_len = fr->job.cmd.out_len,
 		};
 		if (copy_to_user(buf + done, &c, sizeof(c))) {
 			spin_lock(&f->lock);
-			list_add(&uj->job.node, &f->done);
+			list_add(&fr->job.node, &f->done);
 			spin_unlock(&f->lock);
 			return done ?: -EFAULT;
 		}
-		vcrypt_file_unreserve(f, uj->bytes);
-		vcrypt_ujob_free(uj);
+		vcrypt_file_unreserve(f, fr->bytes);
+		vcrypt_file_req_free(fr);
 		done += sizeof(c);
-	} while (done + sizeof(c) <= count && (uj = vcrypt_file_pop(f)));
+	} while (done + sizeof(c) <= count && (fr = vcrypt_file_pop(f)));
 
 	return done;
 }
@@ -567,6 +572,35 @@ static int vcrypt_file_close(struct inode *inode, struct file *file)
 	vcrypt_sessions_destroy(&f->sessions);
 	vcrypt_file_put(f);
 	return 0;
+}
+
+/**
+ * vcrypt_file_init() - create the slab cache of file requests
+ *
+ * The key and the IV of a request's command are copied from and to user
+ * space.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vcrypt_file_init(void)
+{
+	size_t start = offsetof(struct vcrypt_file_req, job.cmd.key);
+	size_t end = offsetofend(struct vcrypt_file_req, job.cmd.iv);
+
+	vcrypt_file_req_cache =
+		kmem_cache_create_usercopy("vcrypt_file_req",
+					   sizeof(struct vcrypt_file_req),
+					   __alignof__(struct vcrypt_file_req),
+					   0, start, end - start, NULL);
+	return vcrypt_file_req_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * vcrypt_file_exit() - destroy the slab cache of file requests
+ */
+void vcrypt_file_exit(void)
+{
+	kmem_cache_destroy(vcrypt_file_req_cache);
 }
 
 const struct file_operations vcrypt_fops = {

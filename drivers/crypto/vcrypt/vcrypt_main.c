@@ -215,7 +215,7 @@ static int __init vcrypt_init(void)
 {
 	int ret;
 
-	ret = vcrypt_req_cache_create();
+	ret = vcrypt_file_init();
 	if (ret)
 		return ret;
 
@@ -240,7 +240,7 @@ err_debugfs:
 err_slice:
 	vcrypt_slice_exit();
 err_cache:
-	vcrypt_req_cache_destroy();
+	vcrypt_file_exit();
 	return ret;
 }
 module_init(vcrypt_init);
@@ -251,7 +251,7 @@ static void __exit vcrypt_exit(void)
 	vcrypt_crypto_exit();
 	vcrypt_debugfs_exit();
 	vcrypt_slice_exit();
-	vcrypt_req_cache_destroy();
+	vcrypt_file_exit();
 }
 module_exit(vcrypt_exit);
 

@@ -2,14 +2,14 @@
 /*
  * vcrypt: the request and completion rings.
  *
- * Requests are written to the request ring in submission order and the card
- * completes them in that order, so the requests in flight always occupy the
- * slots just before rq_tail. A request keeps its request ring slot until its
- * completion entry is consumed: at most entries - 1 requests are in flight
+ * Commands are written to the request ring in submission order and the card
+ * completes them in that order, so the commands in flight always occupy the
+ * slots just before rq_tail. A command keeps its request ring slot until its
+ * completion entry is consumed: at most entries - 1 commands are in flight
  * and neither ring can overflow. The cookie of a descriptor is its slot in
  * the low half and a sequence number in the high half. A completion entry
- * whose cookie is not that of a request in flight is ignored; one that
- * skips older requests in flight means their completions were lost, and
+ * whose cookie is not that of a command in flight is ignored; one that
+ * skips older commands in flight means their completions were lost, and
  * they fail with -EIO.
  */
 #include <linux/device.h>
@@ -43,26 +43,23 @@ static u32 vcrypt_ring_oldest(struct vcrypt_ring *ring)
 static void vcrypt_ring_retire(struct vcrypt_ring *ring, u32 slot,
 			       struct list_head *done)
 {
-	struct vcrypt_req *req = ring->reqs[slot];
+	struct vcrypt_cmd *cmd = ring->cmds[slot];
 
-	ring->reqs[slot] = NULL;
+	ring->cmds[slot] = NULL;
 	ring->stats.in_flight--;
 	ring->stats.completed++;
-	if (req->status)
+	if (cmd->status)
 		ring->stats.errors++;
-	list_add_tail(&req->node, done);
+	list_add_tail(&cmd->node, done);
 }
 
-/* Finishes the oldest request in flight without a completion entry. */
+/* Finishes the oldest command in flight without a completion entry. */
 static void vcrypt_ring_fail_oldest(struct vcrypt_ring *ring, int status,
 				    struct list_head *done)
 {
 	u32 slot = vcrypt_ring_oldest(ring);
-	struct vcrypt_req *req = ring->reqs[slot];
 
-	req->status = status;
-	req->hw_status = VCRYPT_REQ_NO_CQE;
-	req->out_len = 0;
+	vcrypt_cmd_fail(ring->cmds[slot], status);
 	vcrypt_ring_retire(ring, slot, done);
 }
 
@@ -75,10 +72,10 @@ static void vcrypt_ring_complete_cqe(struct vcrypt_dev *vd,
 	u32 slot = lower_32_bits(cookie);
 	u32 mask = ring->entries - 1;
 	u32 lost = (slot - vcrypt_ring_oldest(ring)) & mask;
-	struct vcrypt_req *req;
+	struct vcrypt_cmd *cmd;
 
 	if (slot > mask || lost >= ring->stats.in_flight ||
-	    le64_to_cpu(ring->reqs[slot]->desc.cookie) != cookie) {
+	    le64_to_cpu(ring->cmds[slot]->desc.cookie) != cookie) {
 		ring->stats.bad_cqes++;
 		dev_err_ratelimited(vd->dev,
 				    "completion with unknown cookie %#llx\n",
@@ -89,29 +86,29 @@ static void vcrypt_ring_complete_cqe(struct vcrypt_dev *vd,
 	if (lost) {
 		ring->stats.lost_cqes += lost;
 		dev_err_ratelimited(vd->dev,
-				    "completions of %u requests missing\n",
+				    "completions of %u commands missing\n",
 				    lost);
 		while (lost--)
 			vcrypt_ring_fail_oldest(ring, -EIO, done);
 	}
 
-	req = ring->reqs[slot];
-	req->hw_status = le16_to_cpu(cqe->status);
-	req->out_len = le32_to_cpu(cqe->out_len);
-	req->status = vcrypt_hw_status_errno(req->hw_status);
-	if (!req->status && req->out_len > req->dst_len) {
+	cmd = ring->cmds[slot];
+	cmd->hw_status = le16_to_cpu(cqe->status);
+	cmd->out_len = le32_to_cpu(cqe->out_len);
+	cmd->status = vcrypt_hw_status_errno(cmd->hw_status);
+	if (!cmd->status && cmd->out_len > cmd->dst_len) {
 		dev_err_ratelimited(vd->dev,
 				    "completion with out_len %u > dst_len %u\n",
-				    req->out_len, req->dst_len);
-		req->status = -EIO;
+				    cmd->out_len, cmd->dst_len);
+		cmd->status = -EIO;
 	}
-	if (req->status)
-		req->out_len = 0;
+	if (cmd->status)
+		cmd->out_len = 0;
 	vcrypt_ring_retire(ring, slot, done);
 }
 
 /*
- * Moves completed requests to @done, consuming at most one ring's worth of
+ * Moves completed commands to @done, consuming at most one ring's worth of
  * completion entries, so that a card that keeps writing entries cannot
  * keep the lock; returns the number consumed.
  */
@@ -139,7 +136,7 @@ static u32 vcrypt_ring_reap(struct vcrypt_dev *vd, struct list_head *done)
 	return n;
 }
 
-/* Fails every request in flight with @status, oldest first. */
+/* Fails every command in flight with @status, oldest first. */
 static void vcrypt_ring_fail_all(struct vcrypt_ring *ring, int status,
 				 struct list_head *done)
 {
@@ -151,11 +148,11 @@ static void vcrypt_ring_fail_all(struct vcrypt_ring *ring, int status,
 
 static void vcrypt_ring_finish(struct vcrypt_dev *vd, struct list_head *done)
 {
-	struct vcrypt_req *req, *tmp;
+	struct vcrypt_cmd *cmd, *tmp;
 
-	list_for_each_entry_safe(req, tmp, done, node) {
-		vcrypt_req_unmap(vd, req);
-		req->complete(req);
+	list_for_each_entry_safe(cmd, tmp, done, node) {
+		vcrypt_cmd_unmap(vd, cmd);
+		cmd->complete(cmd);
 	}
 }
 
@@ -253,12 +250,12 @@ int vcrypt_ring_init(struct vcrypt_dev *vd, u32 entries)
 				       &ring->rq_dma, GFP_KERNEL);
 	ring->cq = dmam_alloc_coherent(vd->dev, entries * sizeof(*ring->cq),
 				       &ring->cq_dma, GFP_KERNEL);
-	ring->reqs = devm_kcalloc(vd->dev, entries, sizeof(*ring->reqs),
+	ring->cmds = devm_kcalloc(vd->dev, entries, sizeof(*ring->cmds),
 				  GFP_KERNEL);
 	ring->sge_pool = dmam_pool_create("vcrypt_sge", vd->dev,
 					  vd->max_sge * sizeof(struct vcrypt_hw_sge),
 					  sizeof(struct vcrypt_hw_sge), 0);
-	if (!ring->rq || !ring->cq || !ring->reqs || !ring->sge_pool)
+	if (!ring->rq || !ring->cq || !ring->cmds || !ring->sge_pool)
 		return -ENOMEM;
 
 	ret = vcrypt_ring_request_irq(vd, VCRYPT_HW_VEC_CQ, vcrypt_ring_cq_irq,
@@ -314,11 +311,11 @@ int vcrypt_ring_start(struct vcrypt_dev *vd)
 }
 
 /**
- * vcrypt_ring_stop() - reset the card and fail all requests in flight
+ * vcrypt_ring_stop() - reset the card and fail all commands in flight
  * @vd: the card
  *
  * Afterwards the card does no DMA and vcrypt_ring_submit() fails with
- * -ENODEV. Requests in flight complete with -ENODEV before this returns.
+ * -ENODEV. Commands in flight complete with -ENODEV before this returns.
  */
 void vcrypt_ring_stop(struct vcrypt_dev *vd)
 {
@@ -336,25 +333,25 @@ void vcrypt_ring_stop(struct vcrypt_dev *vd)
 }
 
 /**
- * vcrypt_ring_submit() - start a request on the card
+ * vcrypt_ring_submit() - start a command on the card
  * @vd: the card
- * @req: the request, filled in by the caller
+ * @cmd: the command, filled in by the caller
  *
- * On success the request belongs to the ring until its ->complete() is
+ * On success the command belongs to the ring until its ->complete() is
  * called. Any context.
  *
  * Return: 0; -EBUSY if the ring is full (retry after a completion); -EIO if
  * the card has halted; -ENODEV if it is going away; or another negative
- * errno if the request cannot be mapped. On error ->complete() is not called.
+ * errno if the command cannot be mapped. On error ->complete() is not called.
  */
-int vcrypt_ring_submit(struct vcrypt_dev *vd, struct vcrypt_req *req)
+int vcrypt_ring_submit(struct vcrypt_dev *vd, struct vcrypt_cmd *cmd)
 {
 	struct vcrypt_ring *ring = &vd->ring;
 	unsigned long flags;
 	u32 tail;
 	int ret;
 
-	ret = vcrypt_req_map(vd, req);
+	ret = vcrypt_cmd_map(vd, cmd);
 	if (ret)
 		return ret;
 
@@ -365,13 +362,13 @@ int vcrypt_ring_submit(struct vcrypt_dev *vd, struct vcrypt_req *req)
 		ret = -EBUSY;
 	if (ret) {
 		spin_unlock_irqrestore(&ring->lock, flags);
-		vcrypt_req_unmap(vd, req);
+		vcrypt_cmd_unmap(vd, cmd);
 		return ret;
 	}
 
-	req->desc.cookie = cpu_to_le64((u64)ring->seq++ << 32 | tail);
-	ring->rq[tail] = req->desc;
-	ring->reqs[tail] = req;
+	cmd->desc.cookie = cpu_to_le64((u64)ring->seq++ << 32 | tail);
+	ring->rq[tail] = cmd->desc;
+	ring->cmds[tail] = cmd;
 	ring->stats.in_flight++;
 	ring->stats.submitted++;
 	ring->rq_tail = (tail + 1) & (ring->entries - 1);

@@ -101,12 +101,10 @@ static void vcrypt_queue_drain(struct vcrypt_queue *queue,
 		return;
 
 	list_for_each_entry(job, &queue->jobs, node) {
-		job->req->status = status;
-		job->req->hw_status = VCRYPT_REQ_NO_CQE;
-		job->req->out_len = 0;
+		vcrypt_cmd_fail(&job->cmd, status);
 		slice->stats.queued--;
 		slice->stats.completed_ops++;
-		slice->stats.completed_bytes += job->req->src_len;
+		slice->stats.completed_bytes += job->cmd.src_len;
 		slice->stats.errors++;
 	}
 	list_splice_tail_init(&queue->jobs, jobs);
@@ -205,9 +203,9 @@ out:
 	return job;
 }
 
-static void vcrypt_sched_complete(struct vcrypt_req *req)
+static void vcrypt_sched_complete(struct vcrypt_cmd *cmd)
 {
-	struct vcrypt_job *job = req->context;
+	struct vcrypt_job *job = container_of(cmd, struct vcrypt_job, cmd);
 	struct vcrypt_slice *slice = job->queue->slice;
 	struct vcrypt_sched *sched = slice->sched;
 	bool ready, drained;
@@ -218,10 +216,10 @@ static void vcrypt_sched_complete(struct vcrypt_req *req)
 	slice->stats.in_flight--;
 	drained = slice->frozen && !slice->stats.in_flight;
 	slice->stats.completed_ops++;
-	slice->stats.completed_bytes += req->src_len;
-	if (req->status)
+	slice->stats.completed_bytes += cmd->src_len;
+	if (cmd->status)
 		slice->stats.errors++;
-	if (req->hw_status != VCRYPT_REQ_NO_CQE)
+	if (cmd->hw_status != VCRYPT_CMD_NO_CQE)
 		slice->stats.card_time_ns += job->cost;
 	ready = vcrypt_sched_peek(sched);
 	spin_unlock_bh(&sched->lock);
@@ -234,10 +232,8 @@ static void vcrypt_sched_complete(struct vcrypt_req *req)
 /* Fails a dispatched job that the ring did not take. */
 static void vcrypt_sched_fail(struct vcrypt_job *job, int status)
 {
-	job->req->status = status;
-	job->req->hw_status = VCRYPT_REQ_NO_CQE;
-	job->req->out_len = 0;
-	vcrypt_sched_complete(job->req);
+	vcrypt_cmd_fail(&job->cmd, status);
+	vcrypt_sched_complete(&job->cmd);
 }
 
 /*
@@ -255,7 +251,7 @@ static struct vcrypt_job *vcrypt_sched_dispatch(struct vcrypt_sched *sched,
 		held = NULL;
 		if (!job)
 			return NULL;
-		ret = vcrypt_ring_submit(sched->vd, job->req);
+		ret = vcrypt_ring_submit(sched->vd, &job->cmd);
 		if (ret == -EBUSY)
 			return job;
 		if (ret)
@@ -584,7 +580,7 @@ void vcrypt_queue_detach(struct vcrypt_queue *queue)
 /**
  * vcrypt_queue_add() - queue a job
  * @queue: an attached queue
- * @job: the job, with its request filled in except ->complete and ->context
+ * @job: the job, with its command filled in except ->complete
  *
  * On success @job->done will be called once the job is finished.
  *
@@ -597,9 +593,8 @@ int vcrypt_queue_add(struct vcrypt_queue *queue, struct vcrypt_job *job)
 	bool ready;
 
 	job->queue = queue;
-	job->cost = vcrypt_sched_cost(sched, job->req->src_len);
-	job->req->complete = vcrypt_sched_complete;
-	job->req->context = job;
+	job->cost = vcrypt_sched_cost(sched, job->cmd.src_len);
+	job->cmd.complete = vcrypt_sched_complete;
 
 	spin_lock_bh(&sched->lock);
 	if (slice->dead) {

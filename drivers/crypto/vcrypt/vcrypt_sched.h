@@ -20,9 +20,9 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include "vcrypt.h"
+
 struct task_struct;
-struct vcrypt_dev;
-struct vcrypt_req;
 
 #define VCRYPT_WEIGHT_MIN	1
 #define VCRYPT_WEIGHT_MAX	10000
@@ -174,22 +174,26 @@ struct vcrypt_queue {
 };
 
 /**
- * struct vcrypt_job - one request of a queue
- * @req: the card request, filled in by the owner
+ * struct vcrypt_job - a card command of a queue, in the scheduler
  * @queue: the queue
  * @node: in @queue's jobs while queued; the owner's once @done is called
  * @cost: modelled card time, ns
  * @seq: arrival number
  * @done: called once when the job is finished, in process context without
- *	driver locks; @req->status, @req->hw_status and @req->out_len are set
+ *	driver locks; @cmd.status, @cmd.hw_status and @cmd.out_len are set
+ * @cmd: the card command, filled in by the owner
+ *
+ * The scheduler layer: the owner (an open file or a crypto API transform)
+ * embeds it in its own request, fills in @cmd and @done, and hands it to
+ * vcrypt_queue_add(). Documentation/design.rst shows the life of a job.
  */
 struct vcrypt_job {
-	struct vcrypt_req *req;
 	struct vcrypt_queue *queue;
 	struct list_head node;
 	u64 cost;
 	u64 seq;
 	void (*done)(struct vcrypt_job *job);
+	struct vcrypt_cmd cmd;
 };
 
 struct vcrypt_sched_ent *vcrypt_sfq_first(struct vcrypt_sched_tree *tree);

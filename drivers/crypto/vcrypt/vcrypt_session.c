@@ -132,16 +132,16 @@ int vcrypt_session_free(struct vcrypt_sessions *ss, u32 __user *uhandle)
 }
 
 /**
- * vcrypt_session_key() - copy the key of a session into a request
+ * vcrypt_session_key() - copy the key of a session into a command
  * @ss: the file's sessions
  * @handle: the session
- * @req: the request; its key and key length are set
+ * @cmd: the command; its key and key length are set
  * @alg: set to the session's algorithm
  *
  * Return: 0, or -ENOENT if the file has no such session.
  */
 int vcrypt_session_key(struct vcrypt_sessions *ss, u32 handle,
-		       struct vcrypt_req *req, u32 *alg)
+		       struct vcrypt_cmd *cmd, u32 *alg)
 {
 	struct vcrypt_session *s;
 
@@ -149,8 +149,8 @@ int vcrypt_session_key(struct vcrypt_sessions *ss, u32 handle,
 	s = xa_load(&ss->xa, handle);
 	if (s) {
 		*alg = s->alg;
-		req->key_len = s->key_len;
-		memcpy(req->key, s->key, s->key_len);
+		cmd->key_len = s->key_len;
+		memcpy(cmd->key, s->key, s->key_len);
 	}
 	xa_unlock(&ss->xa);
 	return s ? 0 : -ENOENT;

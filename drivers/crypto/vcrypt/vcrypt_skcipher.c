@@ -3,10 +3,10 @@
  * vcrypt: AES-CBC, AES-CTR and AES-XTS as crypto API skciphers.
  *
  * A request is one card operation on the request's scatterlists, with the
- * key and the IV copied into the card request. The card writes the next
+ * key and the IV copied into the card command. The card writes the next
  * IV back for CBC and CTR, which goes back to the request's IV as the API
  * requires. Requests the card cannot take run in a software skcipher of
- * the same algorithm (see vcrypt_creq_submit()).
+ * the same algorithm (see vcrypt_tfm_submit()).
  */
 #include <crypto/aes.h>
 #include <crypto/internal/skcipher.h>
@@ -44,11 +44,11 @@ struct vcrypt_skcipher_ctx {
 
 /**
  * struct vcrypt_skcipher_rctx - a request
- * @creq: the card side
+ * @treq: the card side
  * @fallback_req: the request to the software skcipher; its context follows
  */
 struct vcrypt_skcipher_rctx {
-	struct vcrypt_creq creq;
+	struct vcrypt_tfm_req treq;
 	struct skcipher_request fallback_req;
 };
 
@@ -80,18 +80,18 @@ static int vcrypt_skcipher_setkey(struct crypto_skcipher *tfm, const u8 *key,
 	return 0;
 }
 
-static void vcrypt_skcipher_finish(struct vcrypt_creq *creq)
+static void vcrypt_skcipher_finish(struct vcrypt_tfm_req *treq)
 {
-	struct skcipher_request *req = skcipher_request_cast(creq->areq);
+	struct skcipher_request *req = skcipher_request_cast(treq->areq);
 
-	memcpy(req->iv, creq->vreq.iv, AES_BLOCK_SIZE);
+	memcpy(req->iv, treq->job.cmd.iv, AES_BLOCK_SIZE);
 }
 
-static int vcrypt_skcipher_fallback(struct vcrypt_creq *creq)
+static int vcrypt_skcipher_fallback(struct vcrypt_tfm_req *treq)
 {
-	struct skcipher_request *req = skcipher_request_cast(creq->areq);
+	struct skcipher_request *req = skcipher_request_cast(treq->areq);
 	struct vcrypt_skcipher_rctx *rctx =
-		container_of(creq, struct vcrypt_skcipher_rctx, creq);
+		container_of(treq, struct vcrypt_skcipher_rctx, treq);
 	struct crypto_skcipher *tfm = crypto_skcipher_reqtfm(req);
 	struct vcrypt_skcipher_ctx *ctx = crypto_skcipher_ctx(tfm);
 	struct skcipher_request *sub = &rctx->fallback_req;
@@ -100,7 +100,7 @@ static int vcrypt_skcipher_fallback(struct vcrypt_creq *creq)
 	skcipher_request_set_callback(sub, 0, NULL, NULL);
 	skcipher_request_set_crypt(sub, req->src, req->dst, req->cryptlen,
 				   req->iv);
-	if (creq->vreq.flags & VCRYPT_HW_DF_DECRYPT)
+	if (treq->job.cmd.flags & VCRYPT_HW_DF_DECRYPT)
 		return crypto_skcipher_decrypt(sub);
 	return crypto_skcipher_encrypt(sub);
 }
@@ -110,8 +110,8 @@ static int vcrypt_skcipher_crypt(struct skcipher_request *req, bool decrypt)
 	struct crypto_skcipher *tfm = crypto_skcipher_reqtfm(req);
 	struct vcrypt_skcipher_ctx *ctx = crypto_skcipher_ctx(tfm);
 	struct vcrypt_skcipher_rctx *rctx = skcipher_request_ctx_dma(req);
-	struct vcrypt_creq *creq = &rctx->creq;
-	struct vcrypt_req *vreq = &creq->vreq;
+	struct vcrypt_tfm_req *treq = &rctx->treq;
+	struct vcrypt_cmd *cmd = &treq->job.cmd;
 
 	switch (ctx->op) {
 	case VCRYPT_HW_OP_AES_CBC:
@@ -126,24 +126,24 @@ static int vcrypt_skcipher_crypt(struct skcipher_request *req, bool decrypt)
 	if (!req->cryptlen)
 		return 0;
 
-	memset(vreq, 0, offsetof(struct vcrypt_req, key));
-	vreq->op = ctx->op;
-	vreq->flags = decrypt ? VCRYPT_HW_DF_DECRYPT : 0;
-	vreq->key_len = ctx->key_len;
-	memcpy(vreq->key, ctx->key, ctx->key_len);
-	vreq->iv_len = AES_BLOCK_SIZE;
-	memcpy(vreq->iv, req->iv, AES_BLOCK_SIZE);
-	vreq->src = req->src;
-	vreq->dst = req->dst;
-	vreq->src_len = req->cryptlen;
-	vreq->dst_len = req->cryptlen;
+	memset(cmd, 0, offsetof(struct vcrypt_cmd, key));
+	cmd->op = ctx->op;
+	cmd->flags = decrypt ? VCRYPT_HW_DF_DECRYPT : 0;
+	cmd->key_len = ctx->key_len;
+	memcpy(cmd->key, ctx->key, ctx->key_len);
+	cmd->iv_len = AES_BLOCK_SIZE;
+	memcpy(cmd->iv, req->iv, AES_BLOCK_SIZE);
+	cmd->src = req->src;
+	cmd->dst = req->dst;
+	cmd->src_len = req->cryptlen;
+	cmd->dst_len = req->cryptlen;
 
-	creq->areq = &req->base;
-	creq->vt = &ctx->vt;
-	creq->finish = ctx->op == VCRYPT_HW_OP_AES_XTS ? NULL :
+	treq->areq = &req->base;
+	treq->vt = &ctx->vt;
+	treq->finish = ctx->op == VCRYPT_HW_OP_AES_XTS ? NULL :
 		       vcrypt_skcipher_finish;
-	creq->fallback = vcrypt_skcipher_fallback;
-	return vcrypt_creq_submit(creq);
+	treq->fallback = vcrypt_skcipher_fallback;
+	return vcrypt_tfm_submit(treq);
 }
 
 static int vcrypt_skcipher_encrypt(struct skcipher_request *req)

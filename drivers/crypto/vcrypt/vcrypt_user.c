@@ -291,9 +291,9 @@ static struct scatterlist *vcrypt_umem_sg(struct vcrypt_umem *um)
 }
 
 /**
- * vcrypt_user_map() - fill in a request from a user operation
+ * vcrypt_user_map() - fill in a card command from a user operation
  * @map: the operation's buffers, zeroed
- * @req: the request; the caller sets its key
+ * @cmd: the command; the caller sets its key
  * @op: the operation, which passed vcrypt_user_check()
  * @max_sge: entries of the card's SG tables
  *
@@ -303,22 +303,22 @@ static struct scatterlist *vcrypt_umem_sg(struct vcrypt_umem *um)
  * Return: 0, or a negative errno (-EFAULT for a bad user pointer) and then
  * nothing is left pinned.
  */
-int vcrypt_user_map(struct vcrypt_umap *map, struct vcrypt_req *req,
+int vcrypt_user_map(struct vcrypt_umap *map, struct vcrypt_cmd *cmd,
 		    const struct vcrypt_uop *op, u32 max_sge)
 {
 	u32 out_len = vcrypt_user_out_len(op);
 	int ret;
 
-	if (copy_from_user(req->iv, u64_to_user_ptr(op->iv), op->iv_len))
+	if (copy_from_user(cmd->iv, u64_to_user_ptr(op->iv), op->iv_len))
 		return -EFAULT;
 
-	req->op = op->alg;
-	req->flags = op->flags & VCRYPT_OP_DECRYPT ? VCRYPT_HW_DF_DECRYPT : 0;
-	req->iv_len = op->iv_len;
-	req->tag_len = op->tag_len;
-	req->aad_len = op->aad_len;
-	req->src_len = op->src_len;
-	req->dst_len = out_len;
+	cmd->op = op->alg;
+	cmd->flags = op->flags & VCRYPT_OP_DECRYPT ? VCRYPT_HW_DF_DECRYPT : 0;
+	cmd->iv_len = op->iv_len;
+	cmd->tag_len = op->tag_len;
+	cmd->aad_len = op->aad_len;
+	cmd->src_len = op->src_len;
+	cmd->dst_len = out_len;
 
 	ret = vcrypt_umem_get(&map->src, op->src, op->src_len, false, max_sge);
 	if (ret)
@@ -329,8 +329,8 @@ int vcrypt_user_map(struct vcrypt_umap *map, struct vcrypt_req *req,
 		return ret;
 	}
 
-	req->src = vcrypt_umem_sg(&map->src);
-	req->dst = vcrypt_umem_sg(&map->dst);
+	cmd->src = vcrypt_umem_sg(&map->src);
+	cmd->dst = vcrypt_umem_sg(&map->dst);
 	return 0;
 }
 

@@ -12,7 +12,7 @@
 #include <linux/vcrypt.h>
 
 struct page;
-struct vcrypt_req;
+struct vcrypt_cmd;
 
 /* Sessions per open file */
 #define VCRYPT_SESSIONS_MAX	256
@@ -94,13 +94,13 @@ int vcrypt_session_new(struct vcrypt_sessions *ss, u32 caps,
 		       struct vcrypt_session_new __user *usn);
 int vcrypt_session_free(struct vcrypt_sessions *ss, u32 __user *uhandle);
 int vcrypt_session_key(struct vcrypt_sessions *ss, u32 handle,
-		       struct vcrypt_req *req, u32 *alg);
+		       struct vcrypt_cmd *cmd, u32 *alg);
 
 int vcrypt_user_check_alg(u32 caps, u32 alg);
 int vcrypt_user_check_key(u32 alg, u32 key_len);
 int vcrypt_user_check(const struct vcrypt_uop *op, u32 max_data);
 u32 vcrypt_user_out_len(const struct vcrypt_uop *op);
-int vcrypt_user_map(struct vcrypt_umap *map, struct vcrypt_req *req,
+int vcrypt_user_map(struct vcrypt_umap *map, struct vcrypt_cmd *cmd,
 		    const struct vcrypt_uop *op, u32 max_sge);
 void vcrypt_user_unmap(struct vcrypt_umap *map, u32 out_len);
 

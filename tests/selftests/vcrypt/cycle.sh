@@ -5,8 +5,9 @@
 # vcrypt.ko as often. After each bind or load the card is driven again and
 # passes a known-answer test (kat_hash: SHA-256 of "abc"). After each
 # unbind or unload nothing of the device is left: no IRQ handlers, no
-# debugfs files, no vcrypt_req objects, no reference on the module. Over
-# the cycles no kmalloc cache gains as many objects as there were cycles.
+# debugfs files, no vcrypt_file_req objects, no reference on the module.
+# Over the cycles no kmalloc cache gains as many objects as there were
+# cycles.
 # After the last unbind no kmalloc object allocated by the driver's code
 # (outside its module init) is left, and after the last unload none
 # allocated by the module's code at all.
@@ -131,8 +132,8 @@ check_unbound() {
 	[ ! -e "/sys/bus/pci/devices/$bdf/driver" ] || fail "card still bound"
 	! grep -q vcrypt /proc/interrupts || fail "vcrypt IRQs left"
 	[ ! -e "$dbg/$bdf" ] || fail "$dbg/$bdf left"
-	[ "$(slab_active vcrypt_req)" = 0 ] ||
-		fail "vcrypt_req objects left: $(slab_active vcrypt_req)"
+	[ "$(slab_active vcrypt_file_req)" = 0 ] ||
+		fail "vcrypt_file_req objects left: $(slab_active vcrypt_file_req)"
 	[ "$(cat /sys/module/vcrypt/refcnt)" = 0 ] ||
 		fail "vcrypt refcnt $(cat /sys/module/vcrypt/refcnt)"
 }
@@ -143,7 +144,7 @@ check_unloaded() {
 	[ ! -e "/sys/bus/pci/devices/$bdf/driver" ] || fail "card still bound"
 	! grep -q vcrypt /proc/interrupts || fail "vcrypt IRQs left"
 	[ ! -e "$dbg" ] || fail "$dbg left"
-	[ -z "$(slab_active vcrypt_req)" ] || fail "vcrypt_req cache left"
+	[ -z "$(slab_active vcrypt_file_req)" ] || fail "vcrypt_file_req cache left"
 }
 
 # Objects in use per kmalloc cache, into file $1
