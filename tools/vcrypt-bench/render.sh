@@ -804,8 +804,8 @@ that, what the driver does costs the light tenant more:
   requests run in step with equal tags, and the light slice, busy again,
   gets the same tag. With three noisy neighbours the light tenant's p50 was
   $in50 us, about $n3_ahead noisy requests ahead of it; with one
-  (\`iso/noisy1\`) $in1_50 us, about $n1_ahead. That is SFQ's delay bound,
-  one maximum-size request of every other busy slice
+  (\`iso/noisy1\`) $in1_50 us, about $n1_ahead. That is start-time fair
+  queueing's delay bound, one maximum-size request of every other busy slice
   ([scheduler.rst](../scheduler.rst), "Fairness and latency bounds");
   WF2Q+, or breaking ties in favour of the slice that just became busy,
   would bound it by about one.

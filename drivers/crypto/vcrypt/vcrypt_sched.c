@@ -4,9 +4,10 @@
  *
  * One thread per card takes jobs from the queues of the card's slices and
  * submits them to the card's ring. With the default algorithm it runs
- * start-time fair queueing (SFQ, Goyal, Vin and Cheng, 1996) at two levels:
- * among the slices with jobs queued, weighted by the slice weights, then
- * among the queues of the chosen slice, with equal weights. The cost of a
+ * weighted fair queueing (start-time fair queueing, Goyal, Vin and Cheng,
+ * 1996; vcrypt_wfq.c) at two levels: among the slices with jobs queued,
+ * weighted by the slice weights, then among the queues of the chosen
+ * slice, with equal weights. The cost of a
  * job is the card time it takes in the card's service-time model. The
  * thread keeps no more than inflight_us of modelled card time on the card
  * (but at least two jobs), so that the card never idles while jobs wait
@@ -109,15 +110,15 @@ static void vcrypt_queue_drain(struct vcrypt_queue *queue,
 	}
 	list_splice_tail_init(&queue->jobs, jobs);
 
-	vcrypt_sfq_erase(&slice->queues, &queue->ent);
+	vcrypt_wfq_erase(&slice->queues, &queue->ent);
 	if (RB_EMPTY_NODE(&slice->ent.node))
 		return;		/* frozen */
-	first = vcrypt_sfq_first(&slice->queues);
+	first = vcrypt_wfq_first(&slice->queues);
 	if (!first)
-		vcrypt_sfq_erase(&sched->slices, &slice->ent);
+		vcrypt_wfq_erase(&sched->slices, &slice->ent);
 	else if (sched->alg == VCRYPT_SCHED_FIFO)
 		/* The slice's oldest job may have been the queue's. */
-		vcrypt_sfq_rekey(&sched->slices, &slice->ent, first->key);
+		vcrypt_wfq_rekey(&sched->slices, &slice->ent, first->key);
 }
 
 static void vcrypt_jobs_finish(struct list_head *jobs)
@@ -148,11 +149,11 @@ static struct vcrypt_job *vcrypt_sched_peek(struct vcrypt_sched *sched)
 
 	if (sched->inflight >= sched->max_inflight)
 		return NULL;
-	ent = vcrypt_sfq_first(&sched->slices);
+	ent = vcrypt_wfq_first(&sched->slices);
 	if (!ent)
 		return NULL;
 	slice = container_of(ent, struct vcrypt_slice, ent);
-	ent = vcrypt_sfq_first(&slice->queues);
+	ent = vcrypt_wfq_first(&slice->queues);
 	queue = container_of(ent, struct vcrypt_queue, ent);
 	job = list_first_entry(&queue->jobs, struct vcrypt_job, node);
 
@@ -188,10 +189,10 @@ static struct vcrypt_job *vcrypt_sched_dequeue(struct vcrypt_sched *sched)
 	slice = queue->slice;
 	list_del(&job->node);
 	next = list_first_entry_or_null(&queue->jobs, struct vcrypt_job, node);
-	vcrypt_sfq_charge(&slice->queues, &queue->ent, sched->alg, job->cost,
+	vcrypt_wfq_charge(&slice->queues, &queue->ent, sched->alg, job->cost,
 			  VCRYPT_WEIGHT_MAX, next ? &next->seq : NULL);
-	ent = vcrypt_sfq_first(&slice->queues);
-	vcrypt_sfq_charge(&sched->slices, &slice->ent, sched->alg, job->cost,
+	ent = vcrypt_wfq_first(&slice->queues);
+	vcrypt_wfq_charge(&sched->slices, &slice->ent, sched->alg, job->cost,
 			  slice->weight, ent ? &ent->key : NULL);
 
 	slice->stats.queued--;
@@ -423,7 +424,7 @@ void vcrypt_sched_slice_freeze(struct vcrypt_slice *slice)
 	spin_lock_bh(&sched->lock);
 	slice->frozen = true;
 	if (!RB_EMPTY_NODE(&slice->ent.node))
-		vcrypt_sfq_erase(&sched->slices, &slice->ent);
+		vcrypt_wfq_erase(&sched->slices, &slice->ent);
 	spin_unlock_bh(&sched->lock);
 }
 
@@ -490,7 +491,7 @@ void vcrypt_sched_set_weight(struct vcrypt_slice *slice, u32 weight)
 
 	spin_lock_bh(&sched->lock);
 	if (sched->alg == VCRYPT_SCHED_WFQ)
-		vcrypt_sfq_reweight(&sched->slices, &slice->ent, slice->weight,
+		vcrypt_wfq_reweight(&sched->slices, &slice->ent, slice->weight,
 				    weight);
 	slice->weight = weight;
 	spin_unlock_bh(&sched->lock);
@@ -607,9 +608,9 @@ int vcrypt_queue_add(struct vcrypt_queue *queue, struct vcrypt_job *job)
 	if (list_is_singular(&queue->jobs)) {
 		if (RB_EMPTY_ROOT(&slice->queues.root.rb_root) &&
 		    !slice->frozen)
-			vcrypt_sfq_activate(&sched->slices, &slice->ent,
+			vcrypt_wfq_activate(&sched->slices, &slice->ent,
 					    sched->alg, job->seq);
-		vcrypt_sfq_activate(&slice->queues, &queue->ent, sched->alg,
+		vcrypt_wfq_activate(&slice->queues, &queue->ent, sched->alg,
 				    job->seq);
 	}
 	ready = vcrypt_sched_peek(sched);

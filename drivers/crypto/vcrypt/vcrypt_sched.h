@@ -196,18 +196,18 @@ struct vcrypt_job {
 	struct vcrypt_cmd cmd;
 };
 
-struct vcrypt_sched_ent *vcrypt_sfq_first(struct vcrypt_sched_tree *tree);
-void vcrypt_sfq_erase(struct vcrypt_sched_tree *tree,
+struct vcrypt_sched_ent *vcrypt_wfq_first(struct vcrypt_sched_tree *tree);
+void vcrypt_wfq_erase(struct vcrypt_sched_tree *tree,
 		      struct vcrypt_sched_ent *ent);
-void vcrypt_sfq_activate(struct vcrypt_sched_tree *tree,
+void vcrypt_wfq_activate(struct vcrypt_sched_tree *tree,
 			 struct vcrypt_sched_ent *ent,
 			 enum vcrypt_sched_alg alg, u64 seq);
-void vcrypt_sfq_charge(struct vcrypt_sched_tree *tree,
+void vcrypt_wfq_charge(struct vcrypt_sched_tree *tree,
 		       struct vcrypt_sched_ent *ent, enum vcrypt_sched_alg alg,
 		       u64 cost, u32 weight, const u64 *next);
-void vcrypt_sfq_rekey(struct vcrypt_sched_tree *tree,
+void vcrypt_wfq_rekey(struct vcrypt_sched_tree *tree,
 		      struct vcrypt_sched_ent *ent, u64 key);
-void vcrypt_sfq_reweight(struct vcrypt_sched_tree *tree,
+void vcrypt_wfq_reweight(struct vcrypt_sched_tree *tree,
 			 struct vcrypt_sched_ent *ent, u32 from, u32 to);
 
 int vcrypt_sched_start(struct vcrypt_dev *vd);

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vcrypt: start-time fair queueing, the tags and trees of the scheduler.
+ * vcrypt: weighted fair queueing, the tags and trees of the scheduler.
+ *
+ * The weighted fair queueing of vcrypt (the scheduler "wfq") is start-time
+ * fair queueing; the files and functions are named wfq, not sfq, so as not
+ * to be read as net/sched's stochastic fairness queueing.
  *
  * An entity (a slice among the slices of a card, or a queue among the
  * queues of a slice) is in its parent's tree while it has jobs queued,
@@ -22,27 +26,27 @@ static bool vcrypt_key_before(u64 a, u64 b)
 	return (s64)(a - b) < 0;
 }
 
-static bool vcrypt_sfq_less(struct rb_node *a, const struct rb_node *b)
+static bool vcrypt_wfq_less(struct rb_node *a, const struct rb_node *b)
 {
 	return vcrypt_key_before(rb_entry(a, struct vcrypt_sched_ent, node)->key,
 				 rb_entry(b, struct vcrypt_sched_ent, node)->key);
 }
 
-static void vcrypt_sfq_insert(struct vcrypt_sched_tree *tree,
+static void vcrypt_wfq_insert(struct vcrypt_sched_tree *tree,
 			      struct vcrypt_sched_ent *ent)
 {
-	rb_add_cached(&ent->node, &tree->root, vcrypt_sfq_less);
+	rb_add_cached(&ent->node, &tree->root, vcrypt_wfq_less);
 }
 
 /**
- * vcrypt_sfq_first() - the entity whose job goes first
+ * vcrypt_wfq_first() - the entity whose job goes first
  * @tree: the tree
  *
  * Among equal keys, the entity inserted first.
  *
  * Return: the entity with the smallest key, or NULL if @tree is empty.
  */
-struct vcrypt_sched_ent *vcrypt_sfq_first(struct vcrypt_sched_tree *tree)
+struct vcrypt_sched_ent *vcrypt_wfq_first(struct vcrypt_sched_tree *tree)
 {
 	struct rb_node *node = rb_first_cached(&tree->root);
 
@@ -50,11 +54,11 @@ struct vcrypt_sched_ent *vcrypt_sfq_first(struct vcrypt_sched_tree *tree)
 }
 
 /**
- * vcrypt_sfq_erase() - take an entity out of its tree
+ * vcrypt_wfq_erase() - take an entity out of its tree
  * @tree: the tree
  * @ent: an entity in @tree
  */
-void vcrypt_sfq_erase(struct vcrypt_sched_tree *tree,
+void vcrypt_wfq_erase(struct vcrypt_sched_tree *tree,
 		      struct vcrypt_sched_ent *ent)
 {
 	rb_erase_cached(&ent->node, &tree->root);
@@ -62,13 +66,13 @@ void vcrypt_sfq_erase(struct vcrypt_sched_tree *tree,
 }
 
 /**
- * vcrypt_sfq_activate() - put an entity that got jobs into its tree
+ * vcrypt_wfq_activate() - put an entity that got jobs into its tree
  * @tree: the tree
  * @ent: the entity, not in @tree
  * @alg: the algorithm
  * @seq: arrival number of the entity's oldest job
  */
-void vcrypt_sfq_activate(struct vcrypt_sched_tree *tree,
+void vcrypt_wfq_activate(struct vcrypt_sched_tree *tree,
 			 struct vcrypt_sched_ent *ent,
 			 enum vcrypt_sched_alg alg, u64 seq)
 {
@@ -78,11 +82,11 @@ void vcrypt_sfq_activate(struct vcrypt_sched_tree *tree,
 		ent->key = tree->vtime;
 	else
 		ent->key = ent->finish;
-	vcrypt_sfq_insert(tree, ent);
+	vcrypt_wfq_insert(tree, ent);
 }
 
 /**
- * vcrypt_sfq_charge() - account for a job of an entity being dispatched
+ * vcrypt_wfq_charge() - account for a job of an entity being dispatched
  * @tree: the tree
  * @ent: the entity, in @tree
  * @alg: the algorithm
@@ -91,11 +95,11 @@ void vcrypt_sfq_activate(struct vcrypt_sched_tree *tree,
  * @next: arrival number of the entity's oldest job left, or NULL if it
  *	has none: it then leaves @tree
  */
-void vcrypt_sfq_charge(struct vcrypt_sched_tree *tree,
+void vcrypt_wfq_charge(struct vcrypt_sched_tree *tree,
 		       struct vcrypt_sched_ent *ent, enum vcrypt_sched_alg alg,
 		       u64 cost, u32 weight, const u64 *next)
 {
-	vcrypt_sfq_erase(tree, ent);
+	vcrypt_wfq_erase(tree, ent);
 	if (alg == VCRYPT_SCHED_WFQ) {
 		tree->vtime = ent->key;
 		ent->finish = ent->key + div_u64(cost * VCRYPT_WEIGHT_MAX, weight);
@@ -104,25 +108,25 @@ void vcrypt_sfq_charge(struct vcrypt_sched_tree *tree,
 		ent->key = *next;
 	}
 	if (next)
-		vcrypt_sfq_insert(tree, ent);
+		vcrypt_wfq_insert(tree, ent);
 }
 
 /**
- * vcrypt_sfq_rekey() - give an entity in its tree a new key
+ * vcrypt_wfq_rekey() - give an entity in its tree a new key
  * @tree: the tree
  * @ent: the entity, in @tree
  * @key: the new key
  */
-void vcrypt_sfq_rekey(struct vcrypt_sched_tree *tree,
+void vcrypt_wfq_rekey(struct vcrypt_sched_tree *tree,
 		      struct vcrypt_sched_ent *ent, u64 key)
 {
-	vcrypt_sfq_erase(tree, ent);
+	vcrypt_wfq_erase(tree, ent);
 	ent->key = key;
-	vcrypt_sfq_insert(tree, ent);
+	vcrypt_wfq_insert(tree, ent);
 }
 
 /* A tag ahead of @vtime, rescaled for a weight changed from @from to @to */
-static u64 vcrypt_sfq_rescale(u64 tag, u64 vtime, u32 from, u32 to)
+static u64 vcrypt_wfq_rescale(u64 tag, u64 vtime, u32 from, u32 to)
 {
 	if (!vcrypt_key_before(vtime, tag))
 		return tag;
@@ -130,7 +134,7 @@ static u64 vcrypt_sfq_rescale(u64 tag, u64 vtime, u32 from, u32 to)
 }
 
 /**
- * vcrypt_sfq_reweight() - rescale the tags of an entity for a new weight
+ * vcrypt_wfq_reweight() - rescale the tags of an entity for a new weight
  * @tree: the tree of the entity
  * @ent: the entity, in @tree or not
  * @from: the old weight
@@ -140,12 +144,12 @@ static u64 vcrypt_sfq_rescale(u64 tag, u64 vtime, u32 from, u32 to)
  * was charged ahead of its share at the old weight; it is scaled to the new
  * weight, so that the new weight applies to the jobs already queued too.
  */
-void vcrypt_sfq_reweight(struct vcrypt_sched_tree *tree,
+void vcrypt_wfq_reweight(struct vcrypt_sched_tree *tree,
 			 struct vcrypt_sched_ent *ent, u32 from, u32 to)
 {
-	ent->finish = vcrypt_sfq_rescale(ent->finish, tree->vtime, from, to);
+	ent->finish = vcrypt_wfq_rescale(ent->finish, tree->vtime, from, to);
 	if (!RB_EMPTY_NODE(&ent->node))
-		vcrypt_sfq_rekey(tree, ent, vcrypt_sfq_rescale(ent->key,
+		vcrypt_wfq_rekey(tree, ent, vcrypt_wfq_rescale(ent->key,
 							       tree->vtime,
 							       from, to));
 }
