@@ -158,12 +158,12 @@ util() {
 	done
 }
 
-# Utilization again with the driver's inflight_us scaled by the ratio of
+# Utilization again with the card's inflight_us scaled by the ratio of
 # the card's default to its main rate, which keeps as many requests on the
 # card as the default inflight_us does at the default rates: how much of
 # the card's idle time that bound explains (a sensitivity check)
 util_inflight() {
-	p=/sys/module/vcrypt/parameters/inflight_us
+	p=/sys/bus/pci/devices/$(card_pci)/vcrypt_card/inflight_us
 	old=$(cat $p)
 	[ "$MAIN_OPS" -gt 0 ] || return 0
 	new=$((old * DEF_OPS / MAIN_OPS))
@@ -361,9 +361,9 @@ memslice() {
 	sleep 1
 	slab_snap /tmp/slab0
 	free0=$(awk '$1 == "MemFree:" { print $2 }' /proc/meminfo)
-	if [ -n "$pci" ] && [ -w "$pci/vcrypt/slices" ]; then
+	if [ -n "$pci" ] && [ -w "$pci/vcrypt_card/slices" ]; then
 		how=sysfs
-		echo 64 >"$pci/vcrypt/slices" || fail "cannot set 64 slices"
+		echo 64 >"$pci/vcrypt_card/slices" || fail "cannot set 64 slices"
 	else
 		how=reload
 		load slices=64 || return
@@ -389,7 +389,8 @@ info cpus "$(grep -c ^processor /proc/cpuinfo)"
 info cpu "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 info mem_kib "$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)"
 info cmdline "$(cat /proc/cmdline)"
-for p in /sys/module/vcrypt/parameters/*; do
+for p in /sys/module/vcrypt/parameters/* \
+	 "/sys/bus/pci/devices/$(card_pci)/vcrypt_card/inflight_us"; do
 	info "param_${p##*/}" "$(cat "$p")"
 done
 stats | while read -r k v; do

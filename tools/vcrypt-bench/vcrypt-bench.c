@@ -1089,7 +1089,7 @@ static void find_card(void)
 						     0);
 		}
 		snprintf(path, sizeof(path),
-			 "/sys/bus/pci/devices/%s/vcrypt/scheduler", cfg.pci);
+			 "/sys/bus/pci/devices/%s/vcrypt_card/scheduler", cfg.pci);
 		if (read_file(path, buf, sizeof(buf)) &&
 		    read_file("/sys/module/vcrypt/parameters/sched", buf,
 			      sizeof(buf)))

@@ -70,12 +70,12 @@ expect_file() {
 	fi
 }
 
-# card PCI SLICES: a card with its vcrypt group
+# card PCI SLICES: a card with its vcrypt_card group
 card() {
 	d=$fake/devices/pci0000:00/$1
-	mkdir -p "$d/vcrypt" "$fake/bus/pci/devices"
-	echo "$2" >"$d/vcrypt/slices"
-	echo wfq >"$d/vcrypt/scheduler"
+	mkdir -p "$d/vcrypt_card" "$fake/bus/pci/devices"
+	echo "$2" >"$d/vcrypt_card/slices"
+	echo wfq >"$d/vcrypt_card/scheduler"
 	ln -s "../../../devices/pci0000:00/$1" "$fake/bus/pci/devices/$1"
 }
 
@@ -266,11 +266,11 @@ run 1 weight 4 100
 expect_err "no slice vcrypt4"
 # Slices: the only card is the default.
 run 0 slices 8
-expect_file "$fake/bus/pci/devices/0000:00:03.0/vcrypt/slices" 8
+expect_file "$fake/bus/pci/devices/0000:00:03.0/vcrypt_card/slices" 8
 run 0 slices 0 -c 0
-expect_file "$fake/bus/pci/devices/0000:00:03.0/vcrypt/slices" 0
+expect_file "$fake/bus/pci/devices/0000:00:03.0/vcrypt_card/slices" 0
 run 0 slices 4 -c 00:03.0
-expect_file "$fake/bus/pci/devices/0000:00:03.0/vcrypt/slices" 4
+expect_file "$fake/bus/pci/devices/0000:00:03.0/vcrypt_card/slices" 4
 run 1 slices 4 -c 0000:00:04.0
 expect_err "no vcrypt card 0000:00:04\.0"
 
@@ -378,7 +378,7 @@ expect_err "2 vcrypt cards; choose one with -c CARD"
 run 1 slices 4 -c 1
 expect_err "^vcryptctl: slices: no vcrypt card 1 \(name a card without slices by its PCI address\)$"
 run 0 slices 2 -c 0000:00:04.0
-expect_file "$fake/bus/pci/devices/0000:00:04.0/vcrypt/slices" 2
+expect_file "$fake/bus/pci/devices/0000:00:04.0/vcrypt_card/slices" 2
 # With its host slice, a card without slices has its number.
 host 0000:00:04.0 1 100 0
 run 0 status
@@ -390,7 +390,7 @@ else
 	ok "a card with only its host slice has a table"
 fi
 run 0 slices 1 -c 1
-expect_file "$fake/bus/pci/devices/0000:00:04.0/vcrypt/slices" 1
+expect_file "$fake/bus/pci/devices/0000:00:04.0/vcrypt_card/slices" 1
 run 1 slices 1 -c 2
 expect_err "^vcryptctl: slices: no vcrypt card 2 \(see vcryptctl status\)$"
 run 0 weight host1 7
@@ -398,7 +398,7 @@ expect_file "$fake/class/vcrypt/vcrypt-host1/weight" 7
 expect_file "$fake/class/vcrypt/vcrypt-host0/weight" 100
 slice 0000:00:04.0 256 0 100 5
 run 0 slices 3 -c 1
-expect_file "$fake/bus/pci/devices/0000:00:04.0/vcrypt/slices" 3
+expect_file "$fake/bus/pci/devices/0000:00:04.0/vcrypt_card/slices" 3
 run 0 weight 256 7
 expect_file "$fake/class/vcrypt/vcrypt256/weight" 7
 run 0 status

@@ -49,7 +49,7 @@
 #define INTERVAL_MAX	3600
 
 /* The card's attribute group: /sys/bus/pci/devices/<PCI address>/<group> */
-#define CARD_GROUP	"vcrypt"
+#define CARD_GROUP	"vcrypt_card"
 /* The host slice of card c: /sys/class/vcrypt/<HOST_PREFIX><c> */
 #define HOST_PREFIX	"vcrypt-host"
 #define HOST_PREFIX_LEN	(sizeof(HOST_PREFIX) - 1)
@@ -425,10 +425,10 @@ static int write_attr(const char *path, const char *value)
 static const char *write_hint(int err)
 {
 	switch (err) {
-	case -EPERM:
-		return " (needs CAP_SYS_ADMIN)";
 	case -EACCES:
 		return " (needs root)";
+	case -EROFS:
+		return " (sysfs is read-only here)";
 	default:
 		return "";
 	}

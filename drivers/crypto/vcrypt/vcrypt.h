@@ -17,7 +17,6 @@
 struct dentry;
 struct device;
 struct dma_pool;
-struct kobject;
 struct pci_dev;
 struct attribute_group;
 struct scatterlist;
@@ -191,7 +190,6 @@ struct vcrypt_ring {
  * @slices_lock: protects @nr_slices and @slices
  * @nr_slices: slices of the card
  * @slices: the slices, by number
- * @card_dir: the sysfs directory of the slices and the card's files
  * @host: the card's front end in the crypto API, with its host slice
  */
 struct vcrypt_dev {
@@ -209,7 +207,6 @@ struct vcrypt_dev {
 	struct mutex slices_lock; /* see above */
 	unsigned int nr_slices;
 	struct vcrypt_slice *slices[VCRYPT_SLICES_MAX];
-	struct kobject *card_dir;
 	struct vcrypt_host *host;
 };
 
@@ -249,6 +246,7 @@ void vcrypt_slice_kill(struct vcrypt_slice *slice);
 int vcrypt_file_init(void);
 void vcrypt_file_exit(void);
 extern const struct file_operations vcrypt_fops;
+extern const struct attribute_group *vcrypt_card_groups[];
 
 int vcrypt_crypto_add_card(struct vcrypt_dev *vd);
 void vcrypt_crypto_stop_card(struct vcrypt_dev *vd);

@@ -8,8 +8,9 @@
  * A transform is bound to one card when it is created, the cards taking
  * new transforms in turn, and is a queue of that card's host slice.
  *
- * A card takes at most crypto_queue_len requests from the crypto API at a
- * time (queued in the scheduler or on the card). Beyond that a request
+ * A card takes at most queue_len requests from the crypto API at a time
+ * (queued in the scheduler or on the card); queue_len is a file of the
+ * host slice. Beyond that a request
  * that may be backlogged waits in the card's backlog and its submitter
  * gets -EBUSY; it gets -EINPROGRESS through its completion when the
  * request moves on to the scheduler. Other requests are refused with
@@ -26,9 +27,9 @@
 #include <linux/bottom_half.h>
 #include <linux/device.h>
 #include <linux/kref.h>
+#include <linux/kstrtox.h>
 #include <linux/list.h>
 #include <linux/minmax.h>
-#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -39,24 +40,10 @@
 
 #include "vcrypt_crypto.h"
 
-#define VCRYPT_QUEUE_LEN_MAX	4096
-
-static unsigned int queue_len = 512;
-
-static int vcrypt_queue_len_set(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 1, VCRYPT_QUEUE_LEN_MAX);
-}
-
-static const struct kernel_param_ops vcrypt_queue_len_ops = {
-	.set = vcrypt_queue_len_set,
-	.get = param_get_uint,
-};
-
-module_param_cb(crypto_queue_len, &vcrypt_queue_len_ops, &queue_len,
-		0644);
-MODULE_PARM_DESC(crypto_queue_len,
-		 "Crypto API requests each card takes before it backlogs them: 1 to 4096 (default 512)");
+/* Requests a card takes from the crypto API before it backlogs them */
+#define VCRYPT_QUEUE_LEN_MIN		1
+#define VCRYPT_QUEUE_LEN_MAX		4096
+#define VCRYPT_QUEUE_LEN_DEFAULT	512
 
 /**
  * struct vcrypt_host - the front end of one card in the crypto API
@@ -64,8 +51,9 @@ MODULE_PARM_DESC(crypto_queue_len,
  * @node: in vcrypt_hosts while the card takes new transforms
  * @slice: the host slice; the front end holds a reference
  * @lock: protects the fields below
+ * @queue_len: requests the card takes before it backlogs them
  * @pending: requests the card took: queued in the scheduler or on the card
- * @backlog: requests waiting for @pending to drop below crypto_queue_len,
+ * @backlog: requests waiting for @pending to drop below @queue_len,
  *	by their &vcrypt_tfm_req.job.node
  * @backlogged: requests that waited in @backlog
  * @fallback_ops: requests of the card's transforms run in software
@@ -79,6 +67,7 @@ struct vcrypt_host {
 	struct vcrypt_slice *slice;
 
 	spinlock_t lock; /* see above */
+	u32 queue_len;
 	u32 pending;
 	struct list_head backlog;
 	u64 backlogged;
@@ -141,7 +130,42 @@ static ssize_t fallback_ops_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(fallback_ops);
 
+static ssize_t queue_len_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct vcrypt_host *host = dev_get_drvdata(dev);
+	u32 len;
+
+	spin_lock_bh(&host->lock);
+	len = host->queue_len;
+	spin_unlock_bh(&host->lock);
+	return sysfs_emit(buf, "%u\n", len);
+}
+
+/*
+ * A longer queue takes backlogged requests at the next completions; a
+ * shorter one takes no new request until enough have finished.
+ */
+static ssize_t queue_len_store(struct device *dev,
+			       struct device_attribute *attr, const char *buf,
+			       size_t count)
+{
+	struct vcrypt_host *host = dev_get_drvdata(dev);
+	unsigned int len;
+
+	if (kstrtouint(buf, 10, &len) || len < VCRYPT_QUEUE_LEN_MIN ||
+	    len > VCRYPT_QUEUE_LEN_MAX)
+		return -EINVAL;
+
+	spin_lock_bh(&host->lock);
+	host->queue_len = len;
+	spin_unlock_bh(&host->lock);
+	return count;
+}
+static DEVICE_ATTR_RW(queue_len);
+
 static struct attribute *vcrypt_host_attrs[] = {
+	&dev_attr_queue_len.attr,
 	&dev_attr_backlogged.attr,
 	&dev_attr_fallback_ops.attr,
 	NULL
@@ -343,7 +367,7 @@ int vcrypt_tfm_submit(struct vcrypt_tfm_req *treq)
 		return vcrypt_treq_fallback(treq);
 
 	spin_lock_bh(&host->lock);
-	if (host->pending >= READ_ONCE(queue_len)) {
+	if (host->pending >= host->queue_len) {
 		if (!(treq->areq->flags & CRYPTO_TFM_REQ_MAY_BACKLOG)) {
 			spin_unlock_bh(&host->lock);
 			memzero_explicit(treq->job.cmd.key, treq->job.cmd.key_len);
@@ -430,6 +454,7 @@ int vcrypt_crypto_add_card(struct vcrypt_dev *vd)
 		return -ENOMEM;
 	kref_init(&host->ref);
 	spin_lock_init(&host->lock);
+	host->queue_len = VCRYPT_QUEUE_LEN_DEFAULT;
 	INIT_LIST_HEAD(&host->backlog);
 	INIT_WORK(&host->release_work, vcrypt_host_release_work);
 

@@ -209,6 +209,7 @@ static struct pci_driver vcrypt_driver = {
 	.probe = vcrypt_probe,
 	.remove = vcrypt_remove,
 	.shutdown = vcrypt_shutdown,
+	.dev_groups = vcrypt_card_groups,
 };
 
 static int __init vcrypt_init(void)

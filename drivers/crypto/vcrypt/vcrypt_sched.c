@@ -9,7 +9,8 @@
  * weighted by the slice weights, then among the queues of the chosen
  * slice, with equal weights. The cost of a
  * job is the card time it takes in the card's service-time model. The
- * thread keeps no more than inflight_us of modelled card time on the card
+ * thread keeps no more than the card's inflight_us of modelled card time on
+ * the card
  * (but at least two jobs), so that the card never idles while jobs wait
  * and a newly active slice does not wait behind a long ring.
  * Documentation/scheduler.rst describes the design.
@@ -70,23 +71,6 @@ module_param_cb(sched, &vcrypt_sched_alg_ops, &sched_alg, 0444);
 MODULE_PARM_DESC(sched,
 		 "Request scheduler of the cards: wfq (weighted fair queueing, default) or fifo");
 
-static unsigned int inflight_us = 5000;
-
-static int vcrypt_inflight_us_set(const char *val,
-				  const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 1, USEC_PER_SEC);
-}
-
-static const struct kernel_param_ops vcrypt_inflight_us_ops = {
-	.set = vcrypt_inflight_us_set,
-	.get = param_get_uint,
-};
-
-module_param_cb(inflight_us, &vcrypt_inflight_us_ops, &inflight_us, 0644);
-MODULE_PARM_DESC(inflight_us,
-		 "Modelled card time kept on each card, us: 1 to 1000000 (default 5000)");
-
 /* Removes @queue's jobs into @jobs, failing them with @status. */
 static void vcrypt_queue_drain(struct vcrypt_queue *queue,
 			       struct list_head *jobs, int status)
@@ -141,7 +125,7 @@ static u64 vcrypt_sched_cost(struct vcrypt_sched *sched, u32 src_len)
 /* Called with the lock held: the job to dispatch now, or NULL. */
 static struct vcrypt_job *vcrypt_sched_peek(struct vcrypt_sched *sched)
 {
-	u64 budget = (u64)READ_ONCE(inflight_us) * NSEC_PER_USEC;
+	u64 budget = (u64)sched->inflight_us * NSEC_PER_USEC;
 	struct vcrypt_sched_ent *ent;
 	struct vcrypt_slice *slice;
 	struct vcrypt_queue *queue;
@@ -319,6 +303,7 @@ int vcrypt_sched_start(struct vcrypt_dev *vd)
 	init_waitqueue_head(&sched->wait);
 	sched->slices.root = RB_ROOT_CACHED;
 	sched->alg = READ_ONCE(sched_alg);
+	sched->inflight_us = VCRYPT_INFLIGHT_US_DEFAULT;
 	sched->vd = vd;
 	sched->max_inflight = vd->ring.entries - 1;
 	sched->caps = vd->caps;
@@ -388,6 +373,38 @@ void vcrypt_sched_put(struct vcrypt_sched *sched)
 const char *vcrypt_sched_name(struct vcrypt_sched *sched)
 {
 	return vcrypt_sched_names[sched->alg];
+}
+
+/**
+ * vcrypt_sched_inflight_us() - the in-flight budget of a scheduler
+ * @sched: the scheduler
+ *
+ * Return: the modelled card time, in us, kept on the card.
+ */
+u32 vcrypt_sched_inflight_us(struct vcrypt_sched *sched)
+{
+	u32 us;
+
+	spin_lock_bh(&sched->lock);
+	us = sched->inflight_us;
+	spin_unlock_bh(&sched->lock);
+	return us;
+}
+
+/**
+ * vcrypt_sched_set_inflight_us() - change the in-flight budget of a scheduler
+ * @sched: the scheduler
+ * @us: VCRYPT_INFLIGHT_US_MIN to VCRYPT_INFLIGHT_US_MAX
+ *
+ * Applies to the next dispatch; the thread is woken in case the new budget
+ * lets it dispatch now.
+ */
+void vcrypt_sched_set_inflight_us(struct vcrypt_sched *sched, u32 us)
+{
+	spin_lock_bh(&sched->lock);
+	sched->inflight_us = us;
+	spin_unlock_bh(&sched->lock);
+	wake_up(&sched->wait);
 }
 
 /**

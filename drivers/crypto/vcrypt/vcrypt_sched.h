@@ -17,6 +17,7 @@
 #include <linux/list.h>
 #include <linux/rbtree.h>
 #include <linux/spinlock.h>
+#include <linux/time64.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 
@@ -27,6 +28,11 @@ struct task_struct;
 #define VCRYPT_WEIGHT_MIN	1
 #define VCRYPT_WEIGHT_MAX	10000
 #define VCRYPT_WEIGHT_DEFAULT	100
+
+/* Modelled card time the scheduler keeps on the card, us */
+#define VCRYPT_INFLIGHT_US_MIN		1
+#define VCRYPT_INFLIGHT_US_MAX		USEC_PER_SEC
+#define VCRYPT_INFLIGHT_US_DEFAULT	5000
 
 /**
  * enum vcrypt_sched_alg - how the scheduler orders jobs
@@ -78,6 +84,7 @@ struct vcrypt_sched_tree {
  * @inflight: jobs dispatched and not yet completed, @held included
  * @inflight_ns: modelled card time of those jobs
  * @max_inflight: the most jobs the ring takes
+ * @inflight_us: budget: modelled card time kept on the card, us
  * @op_ns: modelled card time per job, ns
  * @byte_mult: modelled card time per source byte, ns << 32
  * @caps: the card's VCRYPT_REG_CAPS
@@ -97,6 +104,7 @@ struct vcrypt_sched {
 	u32 inflight;
 	u64 inflight_ns;
 	u32 max_inflight;
+	u32 inflight_us;
 	u64 op_ns;
 	u64 byte_mult;
 	u32 caps;
@@ -214,6 +222,8 @@ int vcrypt_sched_start(struct vcrypt_dev *vd);
 void vcrypt_sched_stop(struct vcrypt_dev *vd);
 void vcrypt_sched_put(struct vcrypt_sched *sched);
 const char *vcrypt_sched_name(struct vcrypt_sched *sched);
+u32 vcrypt_sched_inflight_us(struct vcrypt_sched *sched);
+void vcrypt_sched_set_inflight_us(struct vcrypt_sched *sched, u32 us);
 
 void vcrypt_sched_slice_init(struct vcrypt_slice *slice,
 			     struct vcrypt_sched *sched);

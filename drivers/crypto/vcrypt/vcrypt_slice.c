@@ -5,11 +5,12 @@
  * Slice s of card c is the device vcrypt<c * 256 + s> of class vcrypt,
  * a child of the card's PCI device, with the character device of the same
  * name; c is the card's index, the lowest free one when it was bound. The
- * card's directory of slices, /sys/bus/pci/devices/<BDF>/vcrypt/, also
- * holds the card's files: the number of slices and the scheduler's name.
- * Each slice device has its weight and counters.
+ * card's own files, the number of slices, the scheduler's name and its
+ * in-flight budget, are the attribute group vcrypt_card of the PCI device,
+ * which the driver core adds once the card is probed. Each slice device
+ * has its weight and counters. Writing needs the file's owner, root: the
+ * file modes are the one permission check.
  */
-#include <linux/capability.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -73,8 +74,6 @@ static ssize_t weight_store(struct device *dev, struct device_attribute *attr,
 {
 	unsigned int weight;
 
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
 	if (kstrtouint(buf, 10, &weight) || weight < VCRYPT_WEIGHT_MIN ||
 	    weight > VCRYPT_WEIGHT_MAX)
 		return -EINVAL;
@@ -347,15 +346,10 @@ static int vcrypt_slices_set(struct vcrypt_dev *vd, unsigned int n)
 	return ret;
 }
 
-static struct vcrypt_dev *vcrypt_card_of(struct kobject *dir)
-{
-	return dev_get_drvdata(kobj_to_dev(dir->parent));
-}
-
-static ssize_t slices_show(struct kobject *dir, struct kobj_attribute *attr,
+static ssize_t slices_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
-	struct vcrypt_dev *vd = vcrypt_card_of(dir);
+	struct vcrypt_dev *vd = dev_get_drvdata(dev);
 	unsigned int n;
 
 	mutex_lock(&vd->slices_lock);
@@ -364,85 +358,73 @@ static ssize_t slices_show(struct kobject *dir, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%u\n", n);
 }
 
-static ssize_t slices_store(struct kobject *dir, struct kobj_attribute *attr,
+static ssize_t slices_store(struct device *dev, struct device_attribute *attr,
 			    const char *buf, size_t count)
 {
 	unsigned int n;
 	int ret;
 
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
 	if (kstrtouint(buf, 10, &n) || n > VCRYPT_SLICES_MAX)
 		return -EINVAL;
 
-	ret = vcrypt_slices_set(vcrypt_card_of(dir), n);
+	ret = vcrypt_slices_set(dev_get_drvdata(dev), n);
 	return ret ?: count;
 }
+static DEVICE_ATTR_RW(slices);
 
-static struct kobj_attribute vcrypt_card_slices = __ATTR_RW(slices);
-
-static ssize_t scheduler_show(struct kobject *dir, struct kobj_attribute *attr,
-			      char *buf)
+static ssize_t scheduler_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%s\n",
-			  vcrypt_sched_name(vcrypt_card_of(dir)->sched));
+	struct vcrypt_dev *vd = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n", vcrypt_sched_name(vd->sched));
+}
+static DEVICE_ATTR_RO(scheduler);
+
+static ssize_t inflight_us_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct vcrypt_dev *vd = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", vcrypt_sched_inflight_us(vd->sched));
 }
 
-static struct kobj_attribute vcrypt_card_scheduler = __ATTR_RO(scheduler);
+static ssize_t inflight_us_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	struct vcrypt_dev *vd = dev_get_drvdata(dev);
+	unsigned int us;
+
+	if (kstrtouint(buf, 10, &us) || us < VCRYPT_INFLIGHT_US_MIN ||
+	    us > VCRYPT_INFLIGHT_US_MAX)
+		return -EINVAL;
+
+	vcrypt_sched_set_inflight_us(vd->sched, us);
+	return count;
+}
+static DEVICE_ATTR_RW(inflight_us);
 
 static struct attribute *vcrypt_card_attrs[] = {
-	&vcrypt_card_slices.attr,
-	&vcrypt_card_scheduler.attr,
+	&dev_attr_slices.attr,
+	&dev_attr_scheduler.attr,
+	&dev_attr_inflight_us.attr,
 	NULL
 };
 
 static const struct attribute_group vcrypt_card_group = {
+	.name = "vcrypt_card",
 	.attrs = vcrypt_card_attrs,
 };
 
-static void vcrypt_placeholder_release(struct device *dev)
-{
-	kfree(dev);
-}
-
-/*
- * The devices of a class whose parent has no class, as the slices under
- * their PCI device, live in a directory named after the class that the
- * driver core creates with the first of them and removes with the last:
- * /sys/bus/pci/devices/<BDF>/vcrypt/. The card's own attributes go in that
- * directory too, so the card keeps it from probe to remove with a
- * reference of its own. A placeholder device, never announced, has the
- * driver core create it before any slice exists.
- */
-static struct kobject *vcrypt_card_dir_get(struct vcrypt_dev *vd)
-{
-	struct kobject *dir;
-	struct device *dev;
-	int ret;
-
-	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
-	if (!dev)
-		return ERR_PTR(-ENOMEM);
-	device_initialize(dev);
-	dev->class = &vcrypt_class;
-	dev->parent = vd->dev;
-	dev->release = vcrypt_placeholder_release;
-	dev_set_uevent_suppress(dev, true);
-
-	ret = dev_set_name(dev, "vcrypt-card%u", vd->index);
-	if (!ret)
-		ret = device_add(dev);
-	if (ret) {
-		put_device(dev);
-		return ERR_PTR(ret);
-	}
-	dir = kobject_get(dev->kobj.parent);
-	device_unregister(dev);
-	return dir;
-}
+/* The card's files on its PCI device: the PCI driver's dev_groups */
+const struct attribute_group *vcrypt_card_groups[] = {
+	&vcrypt_card_group,
+	NULL
+};
 
 /**
- * vcrypt_slices_add_card() - give a new card its index, slices and sysfs files
+ * vcrypt_slices_add_card() - give a new card its index and slices
  * @vd: the card, with its scheduler started and its driver data set
  *
  * Return: 0 or a negative errno.
@@ -457,27 +439,12 @@ int vcrypt_slices_add_card(struct vcrypt_dev *vd)
 	vd->index = ret;
 	mutex_init(&vd->slices_lock);
 
-	vd->card_dir = vcrypt_card_dir_get(vd);
-	if (IS_ERR(vd->card_dir)) {
-		ret = PTR_ERR(vd->card_dir);
-		goto err_ida;
-	}
-
 	ret = vcrypt_slices_set(vd, READ_ONCE(nr_slices));
-	if (ret)
-		goto err_slices;
-
-	ret = sysfs_create_group(vd->card_dir, &vcrypt_card_group);
-	if (ret)
-		goto err_slices;
-	return 0;
-
-err_slices:
-	vcrypt_slices_set(vd, 0);
-	kobject_put(vd->card_dir);
-err_ida:
-	mutex_destroy(&vd->slices_lock);
-	ida_free(&vcrypt_card_ida, vd->index);
+	if (ret) {
+		vcrypt_slices_set(vd, 0);
+		mutex_destroy(&vd->slices_lock);
+		ida_free(&vcrypt_card_ida, vd->index);
+	}
 	return ret;
 }
 
@@ -485,15 +452,14 @@ err_ida:
  * vcrypt_slices_stop_card() - stop the slices of a card being removed
  * @vd: the card
  *
- * Removes the card's sysfs files and the slices' devices, and stops
- * sending the slices' jobs to the card. Their open files notice nothing
- * until vcrypt_slices_remove_card().
+ * Removes the slices' devices and stops sending the slices' jobs to the
+ * card. Their open files notice nothing until vcrypt_slices_remove_card().
+ * The driver core removed the card's files before.
  */
 void vcrypt_slices_stop_card(struct vcrypt_dev *vd)
 {
 	unsigned int i;
 
-	sysfs_remove_group(vd->card_dir, &vcrypt_card_group);
 	for (i = 0; i < vd->nr_slices; i++)
 		vcrypt_slice_stop(vd->slices[i]);
 }
@@ -509,7 +475,6 @@ void vcrypt_slices_remove_card(struct vcrypt_dev *vd)
 {
 	while (vd->nr_slices)
 		vcrypt_slice_kill(vd->slices[--vd->nr_slices]);
-	kobject_put(vd->card_dir);
 	mutex_destroy(&vd->slices_lock);
 	ida_free(&vcrypt_card_ida, vd->index);
 }

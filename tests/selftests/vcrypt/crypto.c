@@ -23,8 +23,8 @@
  * - the host slice has a weight like any slice: weight 300 against a
  *   tenant slice of weight 100 gets 75 % of the card's time while both are
  *   backlogged;
- * - with crypto_queue_len 1, requests wait in the backlog and all complete
- *   correctly; bad values of crypto_queue_len are refused;
+ * - with the host slice's queue_len 1, requests wait in the backlog and all
+ *   complete correctly; bad values of queue_len are refused;
  * - the module cannot be unloaded while a transform exists, and a closed
  *   transform leaves no reference behind;
  * - unbinding the card with requests in flight (or in the backlog) fails
@@ -50,7 +50,6 @@
 #include "kselftest_harness.h"
 
 #define CR_PROC_CRYPTO		"/proc/crypto"
-#define CR_QUEUE_LEN		"/sys/module/vcrypt/parameters/crypto_queue_len"
 #define CR_REFCNT		"/sys/module/vcrypt/refcnt"
 #define CR_MODULE		"/sys/module/vcrypt"
 #define CR_PCI_DRIVER		"/sys/bus/pci/drivers/vcrypt"
@@ -151,12 +150,18 @@ static int cr_host_attr(const struct cr_env *e, const char *attr, __u64 *val)
 	return vs_read_u64(path, val);
 }
 
-static int cr_set_host_weight(const struct cr_env *e, __u64 weight)
+static int cr_set_host_attr(const struct cr_env *e, const char *attr,
+			    __u64 val)
 {
 	char path[VT_PATH_MAX + 64];
 
-	snprintf(path, sizeof(path), "%s/weight", e->host);
-	return vs_write_u64(path, weight);
+	snprintf(path, sizeof(path), "%s/%s", e->host, attr);
+	return vs_write_u64(path, val);
+}
+
+static int cr_set_host_weight(const struct cr_env *e, __u64 weight)
+{
+	return cr_set_host_attr(e, "weight", weight);
 }
 
 /* What shows which requests the card did */
@@ -1277,7 +1282,8 @@ FIXTURE_TEARDOWN(crypto)
 		EXPECT_EQ(0, vs_card_open(&self->e.card));
 	}
 	if (self->r.restore_queue_len)
-		EXPECT_EQ(0, vs_write_u64(CR_QUEUE_LEN, self->r.queue_len));
+		EXPECT_EQ(0, cr_set_host_attr(&self->e, "queue_len",
+					      self->r.queue_len));
 	if (self->r.restore_host_weight)
 		EXPECT_EQ(0, cr_set_host_weight(&self->e, self->r.host_weight));
 	if (!vs_get_slices(&self->e.card, &n) && n != self->r.old_slices)
@@ -1379,7 +1385,9 @@ TEST_F(crypto, host_slice_sysfs)
 	name = strrchr(self->e.host, '/') + 1;
 	snprintf(path, sizeof(path), "/dev/%s", name);
 	EXPECT_NE(0, stat(path, &st)) TH_LOG("%s exists", path);
-	snprintf(path, sizeof(path), "%s/%s", self->e.card.dir, name);
+	/* beside the card's slices, in the card's class directory */
+	snprintf(path, sizeof(path), VT_PCI_DEVICES "/%s/vcrypt/%s",
+		 self->e.card.bdf, name);
 	EXPECT_EQ(0, stat(path, &st)) TH_LOG("no %s", path);
 	/* the card's class devices: its slices and the host slice */
 	ASSERT_EQ(0, vs_get_slices(&self->e.card, &n));
@@ -1891,7 +1899,7 @@ TEST_F_TIMEOUT(crypto, host_weight, 120)
 #define CR_BACKLOG_OPS		64
 
 /*
- * With crypto_queue_len 1, CR_THREADS threads doing synchronous requests
+ * With the host slice's queue_len 1, CR_THREADS threads doing synchronous requests
  * at once: most wait in the backlog (AF_ALG allows it: -EBUSY, then
  * -EINPROGRESS, then the result); every result is right, none hangs, the
  * card does them all, and backlogged counts the waits.
@@ -1905,10 +1913,10 @@ TEST_F_TIMEOUT(crypto, backlog, 120)
 	bool stop = false;
 	unsigned int i;
 
-	ASSERT_EQ(0, vs_read_u64(CR_QUEUE_LEN, &self->r.queue_len));
+	ASSERT_EQ(0, cr_host_attr(&self->e, "queue_len", &self->r.queue_len));
 	self->r.restore_queue_len = true;
-	ASSERT_EQ(0, vs_write_u64(CR_QUEUE_LEN, 1));
-	ASSERT_EQ(0, vs_read_u64(CR_QUEUE_LEN, &v));
+	ASSERT_EQ(0, cr_set_host_attr(&self->e, "queue_len", 1));
+	ASSERT_EQ(0, cr_host_attr(&self->e, "queue_len", &v));
 	ASSERT_EQ(1, v);
 	ASSERT_EQ(0, cr_host_attr(&self->e, "backlogged", &bl0));
 	cr_counts(_metadata, &self->e, &a);
@@ -1935,33 +1943,35 @@ TEST_F_TIMEOUT(crypto, backlog, 120)
 	cr_expect_card(_metadata, &a, &b, 2 * CR_THREADS * CR_BACKLOG_OPS);
 }
 
-/* crypto_queue_len takes 1 to 4096 */
-TEST_F(crypto, queue_len_param)
+/* The host slice's queue_len takes 1 to 4096 */
+TEST_F(crypto, queue_len_attr)
 {
 	static const char * const bad[] = {
 		"0\n", "4097\n", "-1\n", "abc\n", "12abc\n",
 	};
+	char path[VT_PATH_MAX + 64];
 	unsigned int i;
 	__u64 v;
 	int ret;
 
-	ASSERT_EQ(0, vs_read_u64(CR_QUEUE_LEN, &self->r.queue_len));
+	snprintf(path, sizeof(path), "%s/queue_len", self->e.host);
+	ASSERT_EQ(0, vs_read_u64(path, &self->r.queue_len));
 	EXPECT_EQ(CR_QUEUE_LEN_DEFAULT, self->r.queue_len)
-		TH_LOG("an earlier test left crypto_queue_len at %llu",
+		TH_LOG("an earlier test left queue_len at %llu",
 		       self->r.queue_len);
 	self->r.restore_queue_len = true;
-	ASSERT_EQ(0, vs_write_u64(CR_QUEUE_LEN, CR_QUEUE_LEN_MAX));
-	ASSERT_EQ(0, vs_read_u64(CR_QUEUE_LEN, &v));
+	ASSERT_EQ(0, vs_write_u64(path, CR_QUEUE_LEN_MAX));
+	ASSERT_EQ(0, vs_read_u64(path, &v));
 	EXPECT_EQ(CR_QUEUE_LEN_MAX, v);
-	ASSERT_EQ(0, vs_write_u64(CR_QUEUE_LEN, 1));
-	ASSERT_EQ(0, vs_read_u64(CR_QUEUE_LEN, &v));
+	ASSERT_EQ(0, vs_write_u64(path, 1));
+	ASSERT_EQ(0, vs_read_u64(path, &v));
 	EXPECT_EQ(1, v);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ret = vs_write_str(CR_QUEUE_LEN, bad[i]);
+		ret = vs_write_str(path, bad[i]);
 		EXPECT_EQ(-EINVAL, ret) TH_LOG("writing %.*s: %s",
 					       (int)strlen(bad[i]) - 1, bad[i],
 					       ret ? strerror(-ret) : "taken");
-		ASSERT_EQ(0, vs_read_u64(CR_QUEUE_LEN, &v));
+		ASSERT_EQ(0, vs_read_u64(path, &v));
 		EXPECT_EQ(1, v);
 	}
 }
@@ -2074,9 +2084,9 @@ static void cr_unbind(struct __test_metadata *_metadata, struct cr_env *e,
 	ASSERT_EQ(0, ret) TH_LOG("%s/device: %s", e->host, strerror(-ret));
 	ASSERT_STREQ(e->card.bdf, bdf);
 
-	ASSERT_EQ(0, vs_read_u64(CR_QUEUE_LEN, &r->queue_len));
+	ASSERT_EQ(0, cr_host_attr(e, "queue_len", &r->queue_len));
 	r->restore_queue_len = true;
-	ASSERT_EQ(0, vs_write_u64(CR_QUEUE_LEN, queue_len));
+	ASSERT_EQ(0, cr_set_host_attr(e, "queue_len", queue_len));
 	ASSERT_EQ(0, cr_host_attr(e, "backlogged", &backlogged0));
 	ret = cr_open_kat(&cr_cbc128, &old_tfm, &old_op);
 	ASSERT_EQ(0, ret) TH_LOG("cbc(aes): %s", strerror(-ret));

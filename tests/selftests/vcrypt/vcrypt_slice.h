@@ -23,7 +23,7 @@
 
 #define VS_CLASS		"/sys/class/vcrypt"
 /* The card's attribute group, below its PCI device */
-#define VS_CARD_GROUP		"vcrypt"
+#define VS_CARD_GROUP		"vcrypt_card"
 #define VS_NODES_PER_CARD	256
 #define VS_SLICES_MAX		256
 #define VS_WEIGHT_DEFAULT	100

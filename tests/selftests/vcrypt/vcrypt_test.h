@@ -20,6 +20,7 @@
 #include "vcrypt_hw.h"
 
 #define VT_PCI_DEVICES	"/sys/bus/pci/devices"
+#define VT_NOBODY	65534	/* the user and group nobody */
 #define VT_DEBUGFS	"/sys/kernel/debug/vcrypt"
 
 /* Room for a PCI address, and for a path below one of the dirs above */
