@@ -55,7 +55,8 @@ static_prog() {
 
 	if [ ! -e "$out" ] || [ "$src" -nt "$out" ] ||
 	   [ "$root/include/uapi/linux/vcrypt.h" -nt "$out" ] ||
-	   [ "$root/drivers/crypto/vcrypt/vcrypt_hw.h" -nt "$out" ]; then
+	   [ "$root/drivers/crypto/vcrypt/vcrypt_hw.h" -nt "$out" ] ||
+	   [ "$root/drivers/crypto/vcrypt/vcrypt_dbg.h" -nt "$out" ]; then
 		"$cc" -static -O2 -Wall -Wextra -Werror -I"$root/include/uapi" \
 			-I"$root/drivers/crypto/vcrypt" \
 			-o "$out" "$src"

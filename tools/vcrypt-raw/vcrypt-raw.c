@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <linux/vcrypt.h>
+#include "vcrypt_dbg.h"
 #include "vcrypt_hw.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -21,6 +21,7 @@
 #include <linux/vcrypt.h>
 
 #include "vcrypt.h"
+#include "vcrypt_dbg.h"
 
 #define VCRYPT_RAW_DATA_MAX	(2 * VCRYPT_HW_DATA_MAX)
 #define VCRYPT_RAW_PAGE_ORDER	2

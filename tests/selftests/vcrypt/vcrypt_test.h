@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <linux/vcrypt.h>
+#include "vcrypt_dbg.h"
 #include "vcrypt_hw.h"
 
 #define VT_PCI_DEVICES	"/sys/bus/pci/devices"
