@@ -292,48 +292,32 @@ static void vcrypt_aead_exit_tfm(struct crypto_aead *tfm)
 	crypto_free_aead(ctx->fallback);
 }
 
+#define VCRYPT_AEAD(_name, _drv, _pfx, _ivsize)				\
+	{								\
+		.setkey = _pfx##_setkey,				\
+		.setauthsize = _pfx##_setauthsize,			\
+		.encrypt = _pfx##_encrypt,				\
+		.decrypt = _pfx##_decrypt,				\
+		.init = vcrypt_aead_init_tfm,				\
+		.exit = vcrypt_aead_exit_tfm,				\
+		.ivsize = _ivsize,					\
+		.maxauthsize = AES_BLOCK_SIZE,				\
+		.chunksize = AES_BLOCK_SIZE,				\
+		.base = {						\
+			.cra_name = _name,				\
+			.cra_driver_name = _drv,			\
+			.cra_priority = VCRYPT_CRA_PRIORITY,		\
+			.cra_flags = VCRYPT_CRA_FLAGS,			\
+			.cra_blocksize = 1,				\
+			.cra_ctxsize = sizeof(struct vcrypt_aead_ctx),	\
+			.cra_module = THIS_MODULE,			\
+		},							\
+	}
+
 static struct aead_alg vcrypt_aead_algs[] = {
-	{
-		.setkey = vcrypt_gcm_setkey,
-		.setauthsize = vcrypt_gcm_setauthsize,
-		.encrypt = vcrypt_gcm_encrypt,
-		.decrypt = vcrypt_gcm_decrypt,
-		.init = vcrypt_aead_init_tfm,
-		.exit = vcrypt_aead_exit_tfm,
-		.ivsize = GCM_AES_IV_SIZE,
-		.maxauthsize = AES_BLOCK_SIZE,
-		.chunksize = AES_BLOCK_SIZE,
-		.base = {
-			.cra_name = "gcm(aes)",
-			.cra_driver_name = "vcrypt-gcm-aes",
-			.cra_priority = VCRYPT_CRA_PRIORITY,
-			.cra_flags = VCRYPT_CRA_FLAGS,
-			.cra_blocksize = 1,
-			.cra_ctxsize = sizeof(struct vcrypt_aead_ctx),
-			.cra_alignmask = 0,
-			.cra_module = THIS_MODULE,
-		},
-	}, {
-		.setkey = vcrypt_rfc4106_setkey,
-		.setauthsize = vcrypt_rfc4106_setauthsize,
-		.encrypt = vcrypt_rfc4106_encrypt,
-		.decrypt = vcrypt_rfc4106_decrypt,
-		.init = vcrypt_aead_init_tfm,
-		.exit = vcrypt_aead_exit_tfm,
-		.ivsize = GCM_RFC4106_IV_SIZE,
-		.maxauthsize = AES_BLOCK_SIZE,
-		.chunksize = AES_BLOCK_SIZE,
-		.base = {
-			.cra_name = "rfc4106(gcm(aes))",
-			.cra_driver_name = "vcrypt-rfc4106-gcm-aes",
-			.cra_priority = VCRYPT_CRA_PRIORITY,
-			.cra_flags = VCRYPT_CRA_FLAGS,
-			.cra_blocksize = 1,
-			.cra_ctxsize = sizeof(struct vcrypt_aead_ctx),
-			.cra_alignmask = 0,
-			.cra_module = THIS_MODULE,
-		},
-	},
+	VCRYPT_AEAD("gcm(aes)", "vcrypt-gcm-aes", vcrypt_gcm, GCM_AES_IV_SIZE),
+	VCRYPT_AEAD("rfc4106(gcm(aes))", "vcrypt-rfc4106-gcm-aes",
+		    vcrypt_rfc4106, GCM_RFC4106_IV_SIZE),
 };
 
 /**
