@@ -10,7 +10,9 @@
 # cycles.
 # After the last unbind no kmalloc object allocated by the driver's code
 # (outside its module init) is left, and after the last unload none
-# allocated by the module's code at all.
+# allocated by the module's code at all: no more objects than before its
+# last load whose stack has a frame no symbol covers (code of a module
+# that is gone, or the freed __init code of any module).
 #
 # The kmalloc checks read the allocation stacks that SLUB keeps when the
 # kernel boots with slub_debug=U for the kmalloc caches, as vm-run.sh does.
@@ -79,39 +81,55 @@ slab_active() {
 	awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
 }
 
-# Live kmalloc objects by allocation stack, into $tmp/objects; prints how
-# many. Each record of alloc_traces is a line "COUNT SITE age=..." followed
-# by the stack, one frame a line. $1 selects the records:
-#   driver:   a frame in vcrypt, and allocated by a probe or not by the
-#             module's init: what the device or a request allocated
-#   unloaded: a frame at an address no symbol covers any more, i.e. in the
-#             code of a module that is gone
-live_objects() {
-	cat "$traces"/kmalloc-*/alloc_traces | awk -v what="$1" -v out="$tmp/objects" '
+# Live kmalloc objects of the driver by allocation stack, into
+# $tmp/objects; prints how many. Each record of alloc_traces is a line
+# "COUNT SITE age=..." followed by the stack, one frame a line. Counted
+# are the records with a frame in vcrypt, allocated by a probe or not by
+# the module's init: what the device or a request allocated.
+driver_objects() {
+	cat "$traces"/kmalloc-*/alloc_traces | awk -v out="$tmp/objects" '
 		function flush() {
-			if ((what == "driver" && vc && (probe || !init)) ||
-			    (what == "unloaded" && raw)) {
+			if (vc && (probe || !init)) {
 				total += count
 				print rec >out
 			}
 		}
 		/^ *[0-9]+ / { flush(); count = $1; rec = ""
-			       vc = probe = init = raw = 0 }
+			       vc = probe = init = 0 }
 		{ rec = rec "\n# " $0 }
 		/\[vcrypt\]/ { vc = 1 }
 		/really_probe/ { probe = 1 }
 		/do_init_module/ { init = 1 }
-		/0xffffffff[0-9a-f]+/ { raw = 1 }
 		BEGIN { printf "" >out }
 		END { flush(); print total + 0 }'
 }
 
 no_driver_objects() {
-	[ "$(live_objects driver)" = 0 ]
+	[ "$(driver_objects)" = 0 ]
 }
 
-no_unloaded_objects() {
-	[ "$(live_objects unloaded)" = 0 ]
+# Live kmalloc objects with a frame at an address no symbol covers, one
+# line "COUNT STACK" per allocation stack (the site and its frames, without
+# the age and pid that differ between objects), into file $1.
+raw_objects() {
+	cat "$traces"/kmalloc-*/alloc_traces | awk '
+		function flush() { if (raw) print count, key }
+		/^ *[0-9]+ / { flush(); count = $1; key = $2; raw = 0 }
+		!/^ *[0-9]+ / { key = key " " $1 }
+		/0xffffffff[0-9a-f]+/ { raw = 1 }
+		END { flush() }' >"$1"
+}
+
+# No stack in raw_objects has more objects now than in file $1; the new
+# ones are listed in $tmp/objects.
+no_new_raw_objects() {
+	raw_objects "$tmp/raw.now"
+	awk '{ stack = $0; sub(/^[0-9]+ /, "", stack) }
+	     NR == FNR { before[stack] = $1; next }
+	     $1 > before[stack] {
+		printf "\n# %d more: %s", $1 - before[stack], stack
+	     }' "$1" "$tmp/raw.now" >"$tmp/objects"
+	[ ! -s "$tmp/objects" ]
 }
 
 # The card is bound to vcrypt, works and gives the known answer.
@@ -228,7 +246,11 @@ done
 check_growth "$tmp/mod.before"
 report "module: kmalloc caches do not grow with the cycles"
 rmmod vcrypt || fail "rmmod failed"
-wait_for no_unloaded_objects ||
+raw_objects "$tmp/raw.before"
+insmod "$ko" || fail "insmod failed"
+check_up
+rmmod vcrypt || fail "rmmod failed"
+wait_for no_new_raw_objects "$tmp/raw.before" ||
 	fail "kmalloc objects of the module left:$(cat "$tmp/objects")"
 insmod "$ko" || fail "insmod failed"
 check_up
