@@ -7,7 +7,7 @@ BUILD		:= $(CURDIR)/build
 KERNEL_DIR	:= $(BUILD)/kernel
 QEMU_DIR	:= $(BUILD)/qemu
 QEMU		:= $(QEMU_DIR)/qemu-system-x86_64
-HOST_DEPS	:= /var/lib/vcrypt-host-deps.v4
+HOST_DEPS	:= /var/lib/vcrypt-host-deps.v5
 
 # Build the module against the running kernel when it has a build tree,
 # else against the Debian kernel the tests boot.

@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what building and testing vcrypt needs on a Debian 12 host:
-# build tools from Debian's archive (some from bookworm-backports), the
-# deb-src entries used to fetch the sources of QEMU and libkcapi, and the
+# build tools from Debian's archive (some from bookworm-backports), with
+# what building the test guest's debug kernel needs (libelf, libssl, bc,
+# flex, bison), the deb-src entries used to fetch the sources of QEMU and
+# libkcapi, and the
 # programs the test guest runs besides busybox (Debian's kcapi-tools,
 # bash, perl and openssl for libkcapi's test suite). Idempotent; needs root.
 
 set -euo pipefail
 
-stamp=/var/lib/vcrypt-host-deps.v4
+stamp=/var/lib/vcrypt-host-deps.v5
 [ -e "$stamp" ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
@@ -40,7 +42,8 @@ apt-get update -q >/dev/null
 
 echo "host-deps: installing build and test packages"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-	build-essential bison flex ninja-build pkg-config \
+	build-essential bison flex bc ninja-build pkg-config \
+	libelf-dev libssl-dev \
 	libglib2.0-dev libpixman-1-dev libfdt-dev nettle-dev zlib1g-dev \
 	busybox-static cpio xz-utils zstd kmod sparse perl dwarves gnuplot-nox \
 	seabios qemu-system-data \
