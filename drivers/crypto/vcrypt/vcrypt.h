@@ -227,6 +227,14 @@ int vcrypt_cmd_map(struct vcrypt_dev *vd, struct vcrypt_cmd *cmd);
 void vcrypt_cmd_unmap(struct vcrypt_dev *vd, struct vcrypt_cmd *cmd);
 int vcrypt_hw_status_errno(u32 hw_status);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+u32 vcrypt_ring_oldest(const struct vcrypt_ring *ring);
+int vcrypt_ring_cqe_slot(const struct vcrypt_ring *ring, u64 cookie,
+			 u32 *lost);
+struct vcrypt_hw_cqe *vcrypt_ring_cq_peek(struct vcrypt_ring *ring);
+void vcrypt_ring_cq_advance(struct vcrypt_ring *ring);
+#endif
+
 int vcrypt_ring_init(struct vcrypt_dev *vd, u32 entries);
 int vcrypt_ring_start(struct vcrypt_dev *vd);
 void vcrypt_ring_stop(struct vcrypt_dev *vd);

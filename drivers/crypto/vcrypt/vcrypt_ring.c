@@ -20,6 +20,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
 #include "vcrypt.h"
 
@@ -35,9 +36,70 @@ static int vcrypt_ring_state_errno(struct vcrypt_ring *ring)
 	}
 }
 
-static u32 vcrypt_ring_oldest(struct vcrypt_ring *ring)
+/**
+ * vcrypt_ring_oldest() - the slot of the oldest command in flight
+ * @ring: the ring
+ *
+ * Return: the slot; the commands in flight occupy the slots from it up to
+ * the one before rq_tail, modulo the ring size.
+ */
+VISIBLE_IF_KUNIT u32 vcrypt_ring_oldest(const struct vcrypt_ring *ring)
 {
 	return (ring->rq_tail - ring->stats.in_flight) & (ring->entries - 1);
+}
+
+/**
+ * vcrypt_ring_cqe_slot() - the command in flight a completion names
+ * @ring: the ring
+ * @cookie: the cookie of the completion entry
+ * @lost: set to the number of commands in flight older than that one
+ *
+ * Return: the slot of the command, or -ENOENT if @cookie names none: a
+ * slot beyond the ring, a slot with no command in flight, or a sequence
+ * number that is not the command's.
+ */
+VISIBLE_IF_KUNIT int vcrypt_ring_cqe_slot(const struct vcrypt_ring *ring,
+					  u64 cookie, u32 *lost)
+{
+	u32 slot = lower_32_bits(cookie);
+	u32 mask = ring->entries - 1;
+
+	*lost = (slot - vcrypt_ring_oldest(ring)) & mask;
+	if (slot > mask || *lost >= ring->stats.in_flight ||
+	    le64_to_cpu(ring->cmds[slot]->desc.cookie) != cookie)
+		return -ENOENT;
+	return slot;
+}
+
+/**
+ * vcrypt_ring_cq_peek() - the completion entry at the head, if it is new
+ * @ring: the ring
+ *
+ * Return: the entry, or NULL if the card has not written it yet: its
+ * phase bit is not the one expected on this pass over the ring.
+ */
+VISIBLE_IF_KUNIT struct vcrypt_hw_cqe *
+vcrypt_ring_cq_peek(struct vcrypt_ring *ring)
+{
+	struct vcrypt_hw_cqe *cqe = &ring->cq[ring->cq_head];
+
+	if ((le16_to_cpu(READ_ONCE(cqe->flags)) & VCRYPT_HW_CQE_PHASE) !=
+	    ring->cq_phase)
+		return NULL;
+	return cqe;
+}
+
+/**
+ * vcrypt_ring_cq_advance() - consume the completion entry at the head
+ * @ring: the ring
+ *
+ * The phase expected at the head inverts each time the head wraps.
+ */
+VISIBLE_IF_KUNIT void vcrypt_ring_cq_advance(struct vcrypt_ring *ring)
+{
+	ring->cq_head = (ring->cq_head + 1) & (ring->entries - 1);
+	if (!ring->cq_head)
+		ring->cq_phase ^= VCRYPT_HW_CQE_PHASE;
 }
 
 static void vcrypt_ring_retire(struct vcrypt_ring *ring, u32 slot,
@@ -69,13 +131,12 @@ static void vcrypt_ring_complete_cqe(struct vcrypt_dev *vd,
 {
 	struct vcrypt_ring *ring = &vd->ring;
 	u64 cookie = le64_to_cpu(cqe->cookie);
-	u32 slot = lower_32_bits(cookie);
-	u32 mask = ring->entries - 1;
-	u32 lost = (slot - vcrypt_ring_oldest(ring)) & mask;
 	struct vcrypt_cmd *cmd;
+	int slot;
+	u32 lost;
 
-	if (slot > mask || lost >= ring->stats.in_flight ||
-	    le64_to_cpu(ring->cmds[slot]->desc.cookie) != cookie) {
+	slot = vcrypt_ring_cqe_slot(ring, cookie, &lost);
+	if (slot < 0) {
 		ring->stats.bad_cqes++;
 		dev_err_ratelimited(vd->dev,
 				    "completion with unknown cookie %#llx\n",
@@ -121,17 +182,13 @@ static u32 vcrypt_ring_reap(struct vcrypt_dev *vd, struct list_head *done)
 	lockdep_assert_held(&ring->lock);
 
 	for (n = 0; n < ring->entries; n++) {
-		cqe = &ring->cq[ring->cq_head];
-		if ((le16_to_cpu(READ_ONCE(cqe->flags)) &
-		     VCRYPT_HW_CQE_PHASE) != ring->cq_phase)
+		cqe = vcrypt_ring_cq_peek(ring);
+		if (!cqe)
 			break;
 		dma_rmb();
 
 		vcrypt_ring_complete_cqe(vd, cqe, done);
-
-		ring->cq_head = (ring->cq_head + 1) & (ring->entries - 1);
-		if (!ring->cq_head)
-			ring->cq_phase ^= VCRYPT_HW_CQE_PHASE;
+		vcrypt_ring_cq_advance(ring);
 	}
 	return n;
 }
