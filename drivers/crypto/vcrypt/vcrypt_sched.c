@@ -26,6 +26,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <kunit/visibility.h>
 
 #include "vcrypt.h"
 #include "vcrypt_sched.h"
@@ -115,7 +116,15 @@ static void vcrypt_jobs_finish(struct list_head *jobs)
 	}
 }
 
-static u64 vcrypt_sched_cost(struct vcrypt_sched *sched, u32 src_len)
+/**
+ * vcrypt_sched_cost() - the modelled card time of a job
+ * @sched: the scheduler, with its model set
+ * @src_len: the job's source length
+ *
+ * Return: the cost, ns: 1e9 / RATE_OPS + src_len * 1e9 / RATE_BYTES,
+ * at least VCRYPT_COST_MIN and at most VCRYPT_COST_MAX.
+ */
+VISIBLE_IF_KUNIT u64 vcrypt_sched_cost(struct vcrypt_sched *sched, u32 src_len)
 {
 	u64 cost = sched->op_ns + mul_u64_u32_shr(sched->byte_mult, src_len, 32);
 
@@ -271,13 +280,18 @@ static int vcrypt_sched_thread(void *data)
 	return 0;
 }
 
-/* The card's service-time model, from its rate registers */
-static void vcrypt_sched_model(struct vcrypt_sched *sched,
-			       struct vcrypt_dev *vd)
+/**
+ * vcrypt_sched_set_model() - set the card's service-time model
+ * @sched: the scheduler
+ * @ops: the card's VCRYPT_REG_RATE_OPS, ops per second (0: no limit)
+ * @bytes: the card's VCRYPT_REG_RATE_BYTES, bytes per second (0: no limit)
+ *
+ * A rate of 0 is modelled as VCRYPT_FALLBACK_OP_NS per job or
+ * VCRYPT_FALLBACK_BYTE_RATE, so that costs keep their meaning.
+ */
+VISIBLE_IF_KUNIT void vcrypt_sched_set_model(struct vcrypt_sched *sched,
+					     u64 ops, u64 bytes)
 {
-	u64 ops = readq(vd->regs + VCRYPT_REG_RATE_OPS);
-	u64 bytes = readq(vd->regs + VCRYPT_REG_RATE_BYTES);
-
 	sched->op_ns = ops ? div64_u64(NSEC_PER_SEC, ops) :
 		       VCRYPT_FALLBACK_OP_NS;
 	sched->byte_mult = div64_u64((u64)NSEC_PER_SEC << 32,
@@ -309,7 +323,8 @@ int vcrypt_sched_start(struct vcrypt_dev *vd)
 	sched->caps = vd->caps;
 	sched->max_data = vd->max_data;
 	sched->max_sge = vd->max_sge;
-	vcrypt_sched_model(sched, vd);
+	vcrypt_sched_set_model(sched, readq(vd->regs + VCRYPT_REG_RATE_OPS),
+			       readq(vd->regs + VCRYPT_REG_RATE_BYTES));
 
 	sched->thread = kthread_run(vcrypt_sched_thread, sched,
 				    "vcrypt-%02x:%02x.%u",

@@ -218,6 +218,11 @@ void vcrypt_wfq_rekey(struct vcrypt_sched_tree *tree,
 void vcrypt_wfq_reweight(struct vcrypt_sched_tree *tree,
 			 struct vcrypt_sched_ent *ent, u32 from, u32 to);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+void vcrypt_sched_set_model(struct vcrypt_sched *sched, u64 ops, u64 bytes);
+u64 vcrypt_sched_cost(struct vcrypt_sched *sched, u32 src_len);
+#endif
+
 int vcrypt_sched_start(struct vcrypt_dev *vd);
 void vcrypt_sched_stop(struct vcrypt_dev *vd);
 void vcrypt_sched_put(struct vcrypt_sched *sched);
