@@ -17,6 +17,7 @@
 struct dentry;
 struct device;
 struct dma_pool;
+struct kmem_cache;
 struct pci_dev;
 struct attribute_group;
 struct scatterlist;
@@ -222,6 +223,7 @@ static inline void vcrypt_write(struct vcrypt_dev *vd, unsigned int reg,
 }
 
 void vcrypt_hw_reset(struct vcrypt_dev *vd);
+void vcrypt_free_secret(struct kmem_cache *cache, void *obj, size_t size);
 
 int vcrypt_cmd_map(struct vcrypt_dev *vd, struct vcrypt_cmd *cmd);
 void vcrypt_cmd_unmap(struct vcrypt_dev *vd, struct vcrypt_cmd *cmd);

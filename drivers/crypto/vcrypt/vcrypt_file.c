@@ -95,7 +95,7 @@ static void vcrypt_file_req_free(struct vcrypt_file_req *fr)
 
 	memzero_explicit(cmd->key, sizeof(cmd->key));
 	memzero_explicit(cmd->iv, sizeof(cmd->iv));
-	kmem_cache_free(vcrypt_file_req_cache, fr);
+	vcrypt_free_secret(vcrypt_file_req_cache, fr, sizeof(*fr));
 }
 
 static void vcrypt_file_free(struct kref *ref)

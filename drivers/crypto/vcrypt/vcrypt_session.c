@@ -28,6 +28,13 @@ struct vcrypt_session {
 	u8 key[] __counted_by(key_len);
 };
 
+/* Wipes the key of @s and frees it. */
+static void vcrypt_session_destroy(struct vcrypt_session *s)
+{
+	memzero_explicit(s->key, s->key_len);
+	vcrypt_free_secret(NULL, s, struct_size(s, key, s->key_len));
+}
+
 /**
  * vcrypt_sessions_init() - set up the sessions of a new file
  * @ss: the sessions
@@ -47,7 +54,7 @@ void vcrypt_sessions_destroy(struct vcrypt_sessions *ss)
 	unsigned long handle;
 
 	xa_for_each(&ss->xa, handle, s)
-		kfree_sensitive(s);
+		vcrypt_session_destroy(s);
 	xa_destroy(&ss->xa);
 }
 
@@ -106,7 +113,7 @@ int vcrypt_session_new(struct vcrypt_sessions *ss, u32 caps,
 	return 0;
 
 err_free:
-	kfree_sensitive(s);
+	vcrypt_session_destroy(s);
 	return ret;
 }
 
@@ -127,7 +134,7 @@ int vcrypt_session_free(struct vcrypt_sessions *ss, u32 __user *uhandle)
 	s = xa_erase(&ss->xa, handle);
 	if (!s)
 		return -ENOENT;
-	kfree_sensitive(s);
+	vcrypt_session_destroy(s);
 	return 0;
 }
 
