@@ -5,6 +5,7 @@
 
 BUILD		:= $(CURDIR)/build
 KERNEL_DIR	:= $(BUILD)/kernel
+DEBUG_KERNEL	:= $(BUILD)/debug-kernel
 QEMU_DIR	:= $(BUILD)/qemu
 QEMU		:= $(QEMU_DIR)/qemu-system-x86_64
 HOST_DEPS	:= /var/lib/vcrypt-host-deps.v5
@@ -21,7 +22,8 @@ endif
 
 CHECKPATCH	:= $(KERNEL_DIR)/src/scripts/checkpatch.pl
 
-.PHONY: all module tools deps kernel qemu guest run check bench vm-run clean
+.PHONY: all module tools deps kernel qemu guest run check bench vm-run clean \
+	debug-kernel
 
 all: module tools
 
@@ -35,6 +37,13 @@ kernel: $(KERNEL_DIR)/.done
 
 $(KERNEL_DIR)/.done: $(HOST_DEPS)
 	bash scripts/fetch-kernel.sh $(KERNEL_DIR)
+
+# The test guest's debug kernel (KASAN, lockdep, kmemleak, KUnit, ...),
+# built from Debian's linux-source-6.12 with tests/vm/debug-kernel.config;
+# rebuilt only when the source package or the config changed (about
+# 15 minutes on 2 cores; see Documentation/testing.rst).
+debug-kernel: $(HOST_DEPS)
+	bash scripts/build-debug-kernel.sh $(DEBUG_KERNEL)
 
 ifdef GUEST_KDIR
 module: $(KERNEL_DIR)/.done
