@@ -6,6 +6,7 @@
 BUILD		:= $(CURDIR)/build
 KERNEL_DIR	:= $(BUILD)/kernel
 DEBUG_KERNEL	:= $(BUILD)/debug-kernel
+DEBUG_MODULE	:= $(BUILD)/debug-module
 QEMU_DIR	:= $(BUILD)/qemu
 QEMU		:= $(QEMU_DIR)/qemu-system-x86_64
 HOST_DEPS	:= /var/lib/vcrypt-host-deps.v5
@@ -23,7 +24,7 @@ endif
 CHECKPATCH	:= $(KERNEL_DIR)/src/scripts/checkpatch.pl
 
 .PHONY: all module tools deps kernel qemu guest run check bench vm-run clean \
-	debug-kernel
+	debug-kernel debug-module
 
 all: module tools
 
@@ -44,6 +45,10 @@ $(KERNEL_DIR)/.done: $(HOST_DEPS)
 # 15 minutes on 2 cores; see Documentation/testing.rst).
 debug-kernel: $(HOST_DEPS)
 	bash scripts/build-debug-kernel.sh $(DEBUG_KERNEL)
+
+# vcrypt.ko for the debug kernel, with the KUnit suites, in build/
+debug-module: debug-kernel
+	bash scripts/build-module.sh $(DEBUG_KERNEL)/kdir $(DEBUG_MODULE) W=1
 
 ifdef GUEST_KDIR
 module: $(KERNEL_DIR)/.done
