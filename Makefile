@@ -69,7 +69,11 @@ guest: qemu kernel
 	$(MAKE) -C $(KERNEL_DIR)/kdir M=$(CURDIR) W=1 modules
 
 # make vm-run CMD='...' | SCRIPT=file: run it in a guest with the card and
-# the driver loaded (tests/vm/vm-run.sh documents the variables it takes).
+# the driver loaded (tests/vm/vm-run.sh documents the variables it takes;
+# VM_KERNEL=debug boots the debug kernel).
+ifeq ($(VM_KERNEL),debug)
+vm-run: debug-module
+endif
 vm-run: guest
 	bash tests/vm/vm-run.sh
 

@@ -19,11 +19,16 @@
 #
 # Environment:
 #   BUILD      build directory (default: <repo>/build)
-#   VCRYPT_KO  the module to ship (default:
+#   GUEST_KERNEL  the guest kernel's directory, as scripts/fetch-kernel.sh
+#              or scripts/build-debug-kernel.sh leave it (default:
+#              $BUILD/kernel, the Debian kernel); the modules it has built
+#              in are not shipped
+#   VCRYPT_KO  the module to ship, built for that kernel (default:
 #              <repo>/drivers/crypto/vcrypt/vcrypt.ko); an image without
 #              it is built when it does not exist
+#   IMAGE      the image to build, without .cpio (default: $BUILD/vm/base)
 #
-# Output: $BUILD/vm/base.cpio
+# Output: $IMAGE.cpio
 
 set -euo pipefail
 
@@ -32,17 +37,21 @@ build=${BUILD:-$root/build}
 ko=${VCRYPT_KO:-$root/drivers/crypto/vcrypt/vcrypt.ko}
 vm=$build/vm
 kernel=$build/kernel
+guest=${GUEST_KERNEL:-$kernel}
+image=${IMAGE:-$vm/base}
 cc=${CC:-gcc}
 
-mkdir -p "$vm/bin"
+mkdir -p "$vm/bin" "$(dirname "$image")"
 exec 9>"$vm/.lock"
 flock 9
 
-if [ ! -e "$kernel/.done" ]; then
-	echo "mkinitramfs: no guest kernel in $kernel (run: make kernel)" >&2
-	exit 1
-fi
-kver=$(cat "$kernel/version")
+for k in "$kernel" "$guest"; do
+	if [ ! -e "$k/.done" ]; then
+		echo "mkinitramfs: no kernel in $k (run: make kernel or make debug-kernel)" >&2
+		exit 1
+	fi
+done
+kver=$(cat "$guest/version")
 libkcapi=$build/libkcapi
 bash "$root/scripts/fetch-libkcapi.sh" "$libkcapi" >&2
 
@@ -67,7 +76,7 @@ static_prog "$root/tools/vcrypt-raw/vcrypt-raw.c" "$vm/bin/vcrypt-raw"
 static_prog "$root/tools/vcryptctl/vcryptctl.c" "$vm/bin/vcryptctl"
 static_prog "$root/tools/vcrypt-bench/vcrypt-bench.c" "$vm/bin/vcrypt-bench"
 
-stage=$vm/stage
+stage=$image.stage
 rm -rf "$stage"
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,vm}
 mkdir -p "$stage/lib/modules/vcrypt" "$stage/selftests"
@@ -132,6 +141,20 @@ install -m 0644 "$libkcapi/version" "$stage$lk/version"
 # vcrypt.ko and the modules it needs, in load order (dependencies first).
 declare -A modpath=() seen=()
 : >"$stage/lib/modules/vcrypt/deps"
+# the modules the guest kernel has built in
+while read -r mod; do
+	mod=${mod##*/}
+	mod=${mod%.ko}
+	seen[${mod//-/_}]=1
+done <"$guest/modules/modules.builtin"
+# unpack_mod FILE: the module, decompressed, on standard output
+unpack_mod() {
+	case $1 in
+	*.xz) xz -dc "$1" ;;
+	*.zst) zstd -dcq "$1" ;;
+	*) cat "$1" ;;
+	esac
+}
 # add_mod NAME WHO: module NAME (needed by WHO) after its dependencies
 add_mod() {
 	local mod=${1//-/_}
@@ -139,11 +162,11 @@ add_mod() {
 	[ -n "${seen[$mod]:-}" ] && return 0
 	seen[$mod]=1
 	if [ -z "${modpath[$mod]:-}" ]; then
-		echo "mkinitramfs: module $mod (needed by $2) not in $kernel/modules" >&2
+		echo "mkinitramfs: module $mod (needed by $2) not in $guest/modules" >&2
 		exit 1
 	fi
 	add_deps "${modpath[$mod]}"
-	xz -dc "${modpath[$mod]}" >"$stage/lib/modules/vcrypt/$mod.ko"
+	unpack_mod "${modpath[$mod]}" >"$stage/lib/modules/vcrypt/$mod.ko"
 	echo "$mod.ko" >>"$stage/lib/modules/vcrypt/deps"
 }
 add_deps() {
@@ -153,8 +176,9 @@ add_deps() {
 		add_mod "$dep" "$1"
 	done
 }
-# What the crypto API tests need that the kernel has as modules, loaded
-# before vcrypt.ko (the guest has no module autoloading): AF_ALG, the
+# What the crypto API tests need that the kernel has as modules (the debug
+# kernel has them built in), loaded before vcrypt.ko (the guest has no
+# module autoloading): AF_ALG, the
 # crypto netlink interface (libkcapi asks it for an algorithm's sizes),
 # and the software algorithms the driver's fallbacks and libkcapi's tests
 # allocate (gcm needs ghash at run time).
@@ -171,26 +195,28 @@ if [ -e "$ko" ]; then
 		name=${path##*/}
 		name=${name%%.ko*}
 		modpath[${name//-/_}]=$path
-	done < <(find "$kernel/modules/kernel" -name '*.ko*')
+	done < <(find "$guest/modules/kernel" -name '*.ko*')
 	for mod in $crypto_mods; do
 		add_mod "$mod" "the crypto API tests"
 	done
 	add_deps "$ko"
 	install -m 0644 "$ko" "$stage/lib/modules/vcrypt/vcrypt.ko"
 	# for benchmarks with "insmod tcrypt.ko mode=..."; not loaded at boot
-	xz -dc "${modpath[tcrypt]}" >"$stage/lib/modules/vcrypt/tcrypt.ko"
+	if [ -n "${modpath[tcrypt]:-}" ]; then
+		unpack_mod "${modpath[tcrypt]}" >"$stage/lib/modules/vcrypt/tcrypt.ko"
+	fi
 fi
 
 # Reuse the image when its contents did not change.
 manifest=$(cd "$stage" && find . -printf '%p %y %l %m\n' | sort &&
 	   find . -type f -print0 | sort -z | xargs -0 sha1sum)
-if [ -e "$vm/base.cpio" ] && [ -e "$vm/base.manifest" ] &&
-   [ "$manifest" = "$(cat "$vm/base.manifest")" ]; then
-	echo "$vm/base.cpio"
+if [ -e "$image.cpio" ] && [ -e "$image.manifest" ] &&
+   [ "$manifest" = "$(cat "$image.manifest")" ]; then
+	echo "$image.cpio"
 	exit 0
 fi
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) \
-	>"$vm/base.cpio.tmp"
-mv "$vm/base.cpio.tmp" "$vm/base.cpio"
-printf '%s\n' "$manifest" >"$vm/base.manifest"
-echo "$vm/base.cpio"
+	>"$image.cpio.tmp"
+mv "$image.cpio.tmp" "$image.cpio"
+printf '%s\n' "$manifest" >"$image.manifest"
+echo "$image.cpio"

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vm-run: boot the test guest (the Debian kernel in QEMU, with a vcrypt
-# card and vcrypt.ko loaded), run one command or script in it, stream its
-# output, and exit with its exit status.
+# vm-run: boot the test guest (the Debian kernel, or the debug kernel, in
+# QEMU, with a vcrypt card and vcrypt.ko loaded), run one command or script
+# in it, stream its output, and exit with its exit status.
 #
 # Usage:
 #   make vm-run CMD='cat /sys/kernel/debug/vcrypt/*/stats'
@@ -20,15 +20,24 @@
 #   125  the guest reported no status (it crashed or panicked, QEMU failed,
 #        or the guest could not load vcrypt.ko)
 #   126  the kernel console shows an oops, a WARNING, a BUG, a hung task,
-#        a lockup, slab corruption, an IOMMU fault or similar; the
-#        offending lines are printed
+#        a lockup, slab corruption, an IOMMU fault, a KASAN, UBSAN,
+#        lockdep, ODEBUG or kmemleak report or similar; the offending
+#        lines are printed
 # Statuses above 123 from the command itself are reported as 123.
 #
 # Environment:
 #   CMD            shell command to run in the guest
 #   SCRIPT         file (busybox sh script) to run in the guest instead
-#   VM_TIMEOUT     seconds before QEMU is killed (default 300; no limit
-#                  for an interactive shell)
+#   VM_KERNEL      debian (default): Debian's kernel, build/kernel, with
+#                  vcrypt.ko from the source tree; debug: the debug kernel,
+#                  build/debug-kernel (make debug-kernel), with
+#                  build/debug-module/.../vcrypt.ko (make debug-module),
+#                  2G of memory, cryptomgr.noextratests=1 no_timer_check,
+#                  a panic on an RCU stall or soft lockup, and a kmemleak
+#                  scan after the command; DMA-API debugging off unless
+#                  VM_DMA_DEBUG=1
+#   VM_TIMEOUT     seconds before QEMU is killed (default 300, 600 on the
+#                  debug kernel; no limit for an interactive shell)
 #   VM_NOMOD=1     do not load vcrypt.ko at boot
 #   VM_INSMOD_ARGS parameters for vcrypt.ko
 #   VM_NO_VCRYPT=1 no vcrypt card in the machine
@@ -36,11 +45,12 @@
 #                  to -device vcrypt,id=vcrypt0,...)
 #   VM_QEMU_ARGS   extra QEMU arguments (split at spaces)
 #   VM_APPEND      extra kernel command line
-#   VM_SMP, VM_MEM CPUs (default 2) and memory (default 512M)
+#   VM_SMP, VM_MEM CPUs (default 2) and memory (default 512M, debug 2G)
 #   VM_SCAN_IGNORE extended regex: console lines to leave out of the scan
 #   VM_QMP         QMP socket path (default: in the run directory)
 #   QEMU           QEMU binary (default: build/qemu/qemu-system-x86_64)
-#   VCRYPT_KO      module (default: drivers/crypto/vcrypt/vcrypt.ko), BUILD build directory
+#   VCRYPT_KO      module (default: drivers/crypto/vcrypt/vcrypt.ko, or
+#                  the debug one), BUILD build directory
 #
 # Each run has a directory build/vm/runs/<id>/ holding console.log (the
 # kernel console) and, while the guest runs, qmp.sock: a QMP socket for
@@ -52,8 +62,29 @@ set -euo pipefail
 root=$(realpath "$(dirname "$0")/../..")
 build=${BUILD:-$root/build}
 qemu=${QEMU:-$build/qemu/qemu-system-x86_64}
-kernel=$build/kernel/vmlinuz
-timeout=${VM_TIMEOUT:-300}
+case ${VM_KERNEL:-debian} in
+debian)
+	kdir=$build/kernel
+	ko=${VCRYPT_KO:-$root/drivers/crypto/vcrypt/vcrypt.ko}
+	image=$build/vm/base
+	timeout=${VM_TIMEOUT:-300}
+	mem=${VM_MEM:-512M}
+	make_hint="make module"
+	;;
+debug)
+	kdir=$build/debug-kernel
+	ko=${VCRYPT_KO:-$build/debug-module/drivers/crypto/vcrypt/vcrypt.ko}
+	image=$build/vm/debug/base
+	timeout=${VM_TIMEOUT:-600}
+	mem=${VM_MEM:-2G}
+	make_hint="make debug-module"
+	;;
+*)
+	echo "vm-run: VM_KERNEL is debian or debug, not $VM_KERNEL" >&2
+	exit 2
+	;;
+esac
+kernel=$kdir/vmlinuz
 
 CMD=${CMD:-}
 SCRIPT=${SCRIPT:-}
@@ -82,16 +113,17 @@ if [ -n "$SCRIPT" ] && [ ! -r "$SCRIPT" ]; then
 fi
 for f in "$qemu" "$kernel"; do
 	if [ ! -e "$f" ]; then
-		echo "vm-run: $f missing (run: make qemu kernel)" >&2
+		echo "vm-run: $f missing (run: make qemu kernel, or make debug-kernel)" >&2
 		exit 125
 	fi
 done
-if [ -z "${VM_NOMOD:-}" ] && [ ! -e "${VCRYPT_KO:-$root/drivers/crypto/vcrypt/vcrypt.ko}" ]; then
-	echo "vm-run: ${VCRYPT_KO:-$root/drivers/crypto/vcrypt/vcrypt.ko} missing (run: make module)" >&2
+if [ -z "${VM_NOMOD:-}" ] && [ ! -e "$ko" ]; then
+	echo "vm-run: $ko missing (run: $make_hint)" >&2
 	exit 125
 fi
 
-base=$(bash "$root/tests/vm/mkinitramfs.sh")
+base=$(GUEST_KERNEL=$kdir VCRYPT_KO=$ko IMAGE=$image \
+       bash "$root/tests/vm/mkinitramfs.sh")
 
 mkdir -p "$build/vm/runs"
 run=$(mktemp -d "$build/vm/runs/$(date +%Y%m%d-%H%M%S).XXXX")
@@ -127,10 +159,23 @@ append+=" sysctl.kernel.hung_task_timeout_secs=20"
 # Z: red zones, P: poisoning) and record allocation stacks for the leak
 # checks (U: /sys/kernel/debug/slab/*/alloc_traces).
 append+=" slub_debug=FZPU,kmalloc-*,vcrypt_*"
+if [ "${VM_KERNEL:-debian}" = debug ]; then
+	# The crypto manager's extra tests take about a minute per load of
+	# vcrypt.ko here: only testmgr.sh turns them on. The timer check
+	# can fail on a loaded host. A KASAN report can corrupt the kernel
+	# into an RCU stall or a lockup: end the run there, not at the time
+	# limit.
+	append+=" cryptomgr.noextratests=1 no_timer_check"
+	append+=" sysctl.kernel.panic_on_rcu_stall=1 softlockup_panic=1"
+	# DMA-API debugging warns when two mappings the card writes start in
+	# the same cache line, which user buffers of a tenant may do (see
+	# Documentation/testing.rst): on only with VM_DMA_DEBUG=1.
+	[ -n "${VM_DMA_DEBUG:-}" ] || append+=" dma_debug=off"
+fi
 append+=" ${VM_APPEND:-}"
 
 args=(-M q35,kernel-irqchip=split -accel tcg -cpu max
-      -smp "${VM_SMP:-2}" -m "${VM_MEM:-512M}" -nodefaults
+      -smp "${VM_SMP:-2}" -m "$mem" -nodefaults
       -device intel-iommu,intremap=on
       "${card[@]}"
       -device isa-debug-exit,iobase=0xf4,iosize=0x04
@@ -189,7 +234,11 @@ bad+='Call Trace:|Unable to handle|refcount_t:|double fault|'
 bad+='stack-protector|Bad page|segfault at|nobody cared|'
 bad+='BUG [^ ]+ \(|overwritten|Object already free|'
 bad+='DMAR: DRHD: handling fault|DMAR: \[DMA|DMAR: \[INTR-REMAP|'
-bad+='unreferenced object'
+bad+='unreferenced object|Kernel memory leak detector disabled|'
+bad+='possible circular locking|inconsistent lock state|'
+bad+='possible recursive locking|suspicious RCU usage|'
+bad+='sleeping function called from invalid context|ODEBUG:|'
+bad+='DEBUG_LOCKS_WARN_ON'
 hits=$(grep -n -a -E "$bad" "$log" || true)
 if [ -n "${VM_SCAN_IGNORE:-}" ]; then
 	hits=$(printf '%s\n' "$hits" | grep -v -E "$VM_SCAN_IGNORE" || true)
