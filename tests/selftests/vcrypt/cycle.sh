@@ -18,7 +18,10 @@
 # kernel boots with slub_debug=U for the kmalloc caches, as vm-run.sh does.
 # Objects freed through RCU or kfree_rcu() go some time after the call that
 # frees them: each such check is retried for up to SETTLE seconds (default
-# 5), dropping caches each time, which flushes kfree_rcu() batches.
+# 5), dropping caches each time, which flushes kfree_rcu() batches. On a
+# kernel with KASAN (the debug kernel) freed objects wait in its
+# quarantine, still counted in use: every count shrinks the caches it
+# reads first, which flushes their objects out of the quarantine.
 #
 # Prints TAP; exits non-zero if a check failed.
 
@@ -76,8 +79,22 @@ find_card() {
 	return 1
 }
 
+# shrink CACHE...: shrink the slab caches, flushing KASAN's quarantine of
+# their freed objects
+shrink() {
+	for c in "$@"; do
+		[ ! -w "/sys/kernel/slab/$c/shrink" ] ||
+			echo 1 >"/sys/kernel/slab/$c/shrink"
+	done
+}
+
+kmalloc_caches() {
+	awk '$1 ~ /^kmalloc-/ { print $1 }' /proc/slabinfo
+}
+
 # Objects in use in slab cache $1, nothing if there is no such cache
 slab_active() {
+	shrink "$1"
 	awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
 }
 
@@ -87,6 +104,8 @@ slab_active() {
 # are the records with a frame in vcrypt, allocated by a probe or not by
 # the module's init: what the device or a request allocated.
 driver_objects() {
+	# shellcheck disable=SC2046 # one cache a word
+	shrink $(kmalloc_caches)
 	cat "$traces"/kmalloc-*/alloc_traces | awk -v out="$tmp/objects" '
 		function flush() {
 			if (vc && (probe || !init)) {
@@ -112,6 +131,8 @@ no_driver_objects() {
 # line "COUNT STACK" per allocation stack (the site and its frames, without
 # the age and pid that differ between objects), into file $1.
 raw_objects() {
+	# shellcheck disable=SC2046 # one cache a word
+	shrink $(kmalloc_caches)
 	cat "$traces"/kmalloc-*/alloc_traces | awk '
 		function flush() { if (raw) print count, key }
 		/^ *[0-9]+ / { flush(); count = $1; key = $2; raw = 0 }
@@ -167,6 +188,8 @@ check_unloaded() {
 
 # Objects in use per kmalloc cache, into file $1
 kmalloc_snapshot() {
+	# shellcheck disable=SC2046 # one cache a word
+	shrink $(kmalloc_caches)
 	awk '$1 ~ /^kmalloc-/ { print $1, $2 }' /proc/slabinfo >"$1"
 }
 
