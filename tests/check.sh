@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: every test of vcrypt, in four stages.
+# make check: every test of vcrypt, in five stages.
 #   qtest   the QEMU device model's qtest (qemu-model/run-qtest.sh)
 #   tools   vcryptctl's own tests on a fake sysfs tree (host side)
 #   lint    checkpatch --strict on every C file of the product and of the
@@ -10,13 +10,19 @@
 #   guest   the selftests in the test guest (tests/vm/vm-run.sh run-tests);
 #           an oops, WARNING, BUG, hang and so on in the kernel console
 #           fails this stage
+#   debug   the suites that check correctness and leaks, the crypto
+#           manager's extra tests and the driver's KUnit suites, on the
+#           debug kernel (VM_KERNEL=debug): any KASAN, UBSAN, lockdep,
+#           ODEBUG or kmemleak report fails it too
 #
-# Usage: tests/check.sh [STAGE...]   (after make module qemu kernel)
-#   with no STAGE, all three; e.g. "tests/check.sh lint" for make lint
+# Usage: tests/check.sh [STAGE...]   (after make module qemu kernel, and
+#   make debug-module for the debug stage)
+#   with no STAGE, all five; e.g. "tests/check.sh lint" for make lint
 #
 # Environment: BUILD (default <repo>/build), KDIR (kernel build directory
 # for the sparse build, default $BUILD/kernel/kdir), and what vm-run.sh
-# takes (VM_TIMEOUT, here 1800 unless set, ...).
+# takes (VM_TIMEOUT, here 1800 unless set, ...); DEBUG_TIMEOUT, the time
+# limit of the debug stage's run (default 900 s).
 #
 # Counts each qtest case, each file checkpatch looks at, the sparse build
 # (one failure per warning), each selftest case and the console check. The
@@ -83,14 +89,16 @@ stage_tools() {
 }
 
 stage_lint() {
-	local p=0 f=0 file out warnings
+	local p=0 f=0 file out
 
 	echo "check: == lint"
 	if [ ! -e "$checkpatch" ]; then
 		echo "check: lint: $checkpatch missing (run: make kernel)"
 		f=$((f + 1))
 	else
-		for file in drivers/crypto/vcrypt/*.[ch] include/uapi/linux/*.h tools/*/*.c \
+		for file in drivers/crypto/vcrypt/*.[ch] \
+			    drivers/crypto/vcrypt/tests/*.c \
+			    include/uapi/linux/*.h tools/*/*.c \
 			    tests/vm/*.c tests/selftests/vcrypt/*.[ch]; do
 			[ -e "$file" ] || continue
 			case $file in *.mod.c) continue ;; esac
@@ -105,11 +113,30 @@ stage_lint() {
 		done
 	fi
 
-	if make -C "$kdir" M="$root" C=2 W=1 modules >"$log/sparse" 2>&1; then
+	sparse_build "the module" make -C "$kdir" M="$root" C=2 W=1 modules
+	# The KUnit suites build only against a kernel with KUnit.
+	if [ -e "$build/debug-kernel/.done" ]; then
+		sparse_build "the module for the debug kernel, with its KUnit suites" \
+			bash scripts/build-module.sh "$build/debug-kernel/kdir" \
+			"$build/debug-module" C=2 W=1
+	else
+		echo "check: lint: no debug kernel (make debug-kernel):" \
+			"the KUnit suites were not built"
+	fi
+	result lint "$p" "$f"
+}
+
+# sparse_build WHAT COMMAND...: a build that must give no warning; adds to
+# the caller's p and f
+sparse_build() {
+	local what=$1 warnings
+
+	shift
+	if "$@" >"$log/sparse" 2>&1; then
 		warnings=$(grep -c -E '(warning|error):|^WARNING:' \
 			   "$log/sparse" || true)
 	else
-		echo "check: sparse build failed"
+		echo "check: sparse build of $what failed"
 		warnings=$(grep -c -E '(warning|error):|^WARNING:' \
 			   "$log/sparse" || true)
 		[ "$warnings" -gt 0 ] || warnings=1
@@ -117,60 +144,109 @@ stage_lint() {
 	if [ "$warnings" -eq 0 ]; then
 		p=$((p + 1))
 	else
-		echo "check: sparse build (C=2 W=1): $warnings warnings or errors"
+		echo "check: sparse build of $what (C=2 W=1): $warnings warnings or errors"
 		grep -E '(warning|error):|^WARNING:' "$log/sparse" ||
 			tail -n 20 "$log/sparse"
 		f=$((f + warnings))
 	fi
-	result lint "$p" "$f"
 }
 
-# The guest prints run-tests' TAP: one "ok N selftests: vcrypt: TEST" line
-# per test program, after that program's own TAP indented by "# ". Counts
-# the programs' cases; a program that failed without a failed case (it
-# crashed or timed out) counts one failure more, and so does each program
-# of the plan that never reported.
-stage_guest() {
-	local rc=0 p f plan tops progfail
+# run_guest STAGE COMMAND...: run a command that boots the test guest to
+# run run-tests (vm-run.sh), and count what it prints. run-tests prints
+# TAP: one "ok N selftests: vcrypt: TEST" line per test program, after that
+# program's own TAP indented by "# ". Counts the programs' cases; a program
+# that failed without a failed case (it crashed or timed out) counts one
+# failure more, and so does each program of the plan that never reported.
+# The run itself counts one case: vm-run's console check.
+run_guest() {
+	local stage=$1 rc=0 p f plan tops progfail
 
-	echo "check: == guest"
-	# Each test has its own limit (run-tests); this bounds the whole run.
-	{ VM_TIMEOUT=${VM_TIMEOUT:-1800} bash tests/vm/vm-run.sh run-tests 2>&1 ||
-		echo $? >"$log/guest.rc"; } |
-		tee "$log/guest"
-	[ ! -e "$log/guest.rc" ] || rc=$(cat "$log/guest.rc")
-	read -r p f < <(count_tap "$log/guest" "# ")
-	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log/guest" | head -n1)
-	tops=$(grep -c -E '^(not )?ok [0-9]+ selftests: ' "$log/guest" || true)
+	shift
+	echo "check: == $stage"
+	{ "$@" 2>&1 || echo $? >"$log/$stage.rc"; } | tee "$log/$stage"
+	[ ! -e "$log/$stage.rc" ] || rc=$(cat "$log/$stage.rc")
+	read -r p f < <(count_tap "$log/$stage" "# ")
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log/$stage" | head -n1)
+	tops=$(grep -c -E '^(not )?ok [0-9]+ selftests: ' "$log/$stage" || true)
 	progfail=$(awk '
 		/^# not ok / { bad = 1 }
 		/^not ok [0-9]+ selftests: / { if (!bad) n++ }
 		/^(not )?ok [0-9]+ selftests: / { bad = 0 }
-		END { print n + 0 }' "$log/guest")
+		END { print n + 0 }' "$log/$stage")
 	f=$((f + progfail))
 	if [ -z "$plan" ]; then
-		echo "check: guest: the selftests did not run"
+		echo "check: $stage: the selftests did not run"
 		f=$((f + 1))
 	elif [ "$tops" -lt "$plan" ]; then
-		echo "check: guest: $((plan - tops)) of $plan tests did not report"
+		echo "check: $stage: $((plan - tops)) of $plan tests did not report"
 		f=$((f + plan - tops))
 	fi
 	# vm-run.sh: 124 time limit, 125 no status, 126 kernel console
 	if [ "$rc" -ge 124 ]; then
-		echo "check: guest: vm-run failed (exit status $rc)"
+		echo "check: $stage: vm-run failed (exit status $rc)"
 		f=$((f + 1))
 	else
 		p=$((p + 1))
 	fi
-	result guest "$p" "$f"
+	result "$stage" "$p" "$f"
 }
 
-stages=${*:-qtest tools lint guest}
+stage_guest() {
+	# Each test has its own limit (run-tests); this bounds the whole run.
+	run_guest guest env VM_TIMEOUT="${VM_TIMEOUT:-1800}" \
+		bash tests/vm/vm-run.sh run-tests
+}
+
+# The suites of the debug stage, in the order they run, one a line: tests
+# of tests/selftests/vcrypt/ as run-tests names them. To add a suite to the
+# stage, add its line here (and what it needs to run smaller, if anything,
+# to debug_env). The stage checks correctness and leaks; what measures
+# shares, rates or load stays in the guest stage (fairness, sysfs, stress,
+# live, crypto, kcapi.sh, libkcapi.sh, vcryptctl.sh): the debug kernel is
+# too slow to keep the card busy, and the stage must stay short.
+# Documentation/testing.rst has the list and the time it takes.
+debug_suites="
+probe
+kat_aes
+kat_gcm
+kat_hash
+sg
+errors
+uapi
+kat_slices
+testmgr.sh
+kunit.sh
+cycle.sh
+"
+
+# Cases of those suites left out on the debug kernel, as PROGRAM.CASE, one
+# a line, each with why (none today).
+debug_exclude="
+"
+
+# What the suites read to run smaller on the debug kernel: the crypto
+# manager's fuzzing iterations per algorithm (testmgr.sh) and the bind and
+# module cycles of cycle.sh.
+debug_env="FUZZ_ITERATIONS=10 CYCLES=2"
+
+stage_debug() {
+	local exclude
+
+	# shellcheck disable=SC2086 # one case a word
+	exclude=$(printf '%s ' $debug_exclude)	# one line
+	echo "check: debug: left out: $exclude"
+	# shellcheck disable=SC2086 # one suite a word
+	run_guest debug env VM_KERNEL=debug VM_TIMEOUT="${DEBUG_TIMEOUT:-900}" \
+		bash tests/vm/vm-run.sh \
+		"$debug_env RUN_TESTS_EXCLUDE='$exclude' run-tests" $debug_suites
+}
+
+stages=${*:-qtest tools lint guest debug}
 for stage in $stages; do
 	case $stage in
-	qtest | tools | lint | guest) ;;
+	qtest | tools | lint | guest | debug) ;;
 	*)
-		echo "check: unknown stage $stage (qtest, tools, lint, guest)" >&2
+		echo "check: unknown stage $stage (qtest, tools, lint, guest, debug)" >&2
 		exit 2
 		;;
 	esac
