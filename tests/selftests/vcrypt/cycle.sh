@@ -7,7 +7,10 @@
 # unbind or unload nothing of the device is left: no IRQ handlers, no
 # debugfs files, no vcrypt_file_req objects, no reference on the module.
 # Over the cycles no kmalloc cache gains as many objects as there were
-# cycles.
+# cycles; with fewer than 10 cycles (CYCLES) these two growth checks are
+# left out of the plan: they cannot tell a leak of one object a cycle from
+# the kernel's own noise. The debug kernel, which runs few cycles, has
+# kmemleak for that.
 # After the last unbind no kmalloc object allocated by the driver's code
 # (outside its module init) is left, and after the last unload none
 # allocated by the module's code at all: no more objects than before its
@@ -28,6 +31,7 @@
 set -u
 
 cycles=${CYCLES:-20}
+growth=$((cycles >= 10))
 settle=${SETTLE:-5}
 ko=${VCRYPT_KO:-/lib/modules/vcrypt/vcrypt.ko}
 kat="$(dirname "$0")/kat_hash -v sha256_abc"
@@ -209,7 +213,7 @@ check_growth() {
 }
 
 echo "TAP version 13"
-echo "1..$((2 * cycles + 7))"
+echo "1..$((2 * cycles + 5 + 2 * growth))"
 
 if ! bdf=$(find_card); then
 	echo "Bail out! no vcrypt card (PCI 1234:7c01)"
@@ -242,8 +246,10 @@ while [ "$i" -le "$cycles" ]; do
 	report "bind: cycle $i"
 	i=$((i + 1))
 done
-check_growth "$tmp/bind.before"
-report "bind: kmalloc caches do not grow with the cycles"
+if [ "$growth" = 1 ]; then
+	check_growth "$tmp/bind.before"
+	report "bind: kmalloc caches do not grow with the cycles"
+fi
 echo "$bdf" >"$drv/unbind" || fail "unbind failed"
 wait_for no_driver_objects ||
 	fail "kmalloc objects of the driver left:$(cat "$tmp/objects")"
@@ -266,8 +272,10 @@ while [ "$i" -le "$cycles" ]; do
 	report "module: cycle $i"
 	i=$((i + 1))
 done
-check_growth "$tmp/mod.before"
-report "module: kmalloc caches do not grow with the cycles"
+if [ "$growth" = 1 ]; then
+	check_growth "$tmp/mod.before"
+	report "module: kmalloc caches do not grow with the cycles"
+fi
 rmmod vcrypt || fail "rmmod failed"
 raw_objects "$tmp/raw.before"
 insmod "$ko" || fail "insmod failed"
