@@ -80,7 +80,7 @@ vm-run: guest
 run: guest
 	SCRIPT=tools/demo/vcrypt-demo.sh bash tests/vm/vm-run.sh
 
-check: guest debug-module
+check: guest
 	bash tests/check.sh
 
 # The benchmark scenarios in one guest run (about 7 minutes); writes
