@@ -53,13 +53,12 @@ struct vcrypt_file {
  * struct vcrypt_file_req - a request of an open file
  * @file: the file, which the request holds a reference to until it finishes
  * @map: the user buffers
- * @tag: the caller's tag
  * @bytes: what the request counts in the file's @bytes
  * @sync: VCRYPT_IOC_OP, whose caller waits for the result
  * @finished: a sync request finished
  * @orphan: the caller of a sync request stopped waiting
  * @job: the scheduler job and its card command, whose status and out_len
- *	are the request's result
+ *	are the request's result; its tag is the caller's
  *
  * The file layer: allocated by the ioctl that queues it, queued in the
  * file's queue, then in the file's @done list until read(2) returns it;
@@ -68,7 +67,6 @@ struct vcrypt_file {
 struct vcrypt_file_req {
 	struct vcrypt_file *file;
 	struct vcrypt_umap map;
-	u64 tag;
 	u64 bytes;
 	bool sync;
 	bool finished;
@@ -371,7 +369,7 @@ static int vcrypt_submit_one(struct vcrypt_file *f,
 	fr = vcrypt_file_req_alloc(f, false);
 	if (!fr)
 		return -ENOMEM;
-	fr->tag = r.tag;
+	fr->job.tag = r.tag;
 	op = (struct vcrypt_uop) {
 		.flags = r.flags,
 		.iv = r.iv, .src = r.src, .dst = r.dst,
@@ -501,7 +499,7 @@ static ssize_t vcrypt_file_read(struct file *file, char __user *buf,
 
 	do {
 		c = (struct vcrypt_completion) {
-			.tag = fr->tag,
+			.tag = fr->job.tag,
 			.status = fr->job.cmd.status,
 			.out_len = fr->job.cmd.out_len,
 		};

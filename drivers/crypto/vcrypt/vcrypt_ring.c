@@ -23,6 +23,7 @@
 #include <kunit/visibility.h>
 
 #include "vcrypt.h"
+#include "vcrypt_trace.h"
 
 static int vcrypt_ring_state_errno(struct vcrypt_ring *ring)
 {
@@ -138,6 +139,7 @@ static void vcrypt_ring_complete_cqe(struct vcrypt_dev *vd,
 	slot = vcrypt_ring_cqe_slot(ring, cookie, &lost);
 	if (slot < 0) {
 		ring->stats.bad_cqes++;
+		trace_vcrypt_card_fault(vd, VCRYPT_FAULT_BAD_CQE, cookie);
 		dev_err_ratelimited(vd->dev,
 				    "completion with unknown cookie %#llx\n",
 				    cookie);
@@ -146,6 +148,7 @@ static void vcrypt_ring_complete_cqe(struct vcrypt_dev *vd,
 
 	if (lost) {
 		ring->stats.lost_cqes += lost;
+		trace_vcrypt_card_fault(vd, VCRYPT_FAULT_LOST_CQE, lost);
 		dev_err_ratelimited(vd->dev,
 				    "completions of %u commands missing\n",
 				    lost);
@@ -259,6 +262,7 @@ static irqreturn_t vcrypt_ring_err_irq(int irq, void *data)
 	spin_lock_irqsave(&ring->lock, flags);
 	if (ring->state == VCRYPT_RING_RUNNING) {
 		dev_err(vd->dev, "card halted, error %u\n", error);
+		trace_vcrypt_card_fault(vd, VCRYPT_FAULT_HALT, error);
 		ring->state = VCRYPT_RING_HALTED;
 		vcrypt_ring_reap(vd, &done);
 		vcrypt_ring_fail_all(ring, -EIO, &done);

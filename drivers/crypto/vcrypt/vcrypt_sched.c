@@ -26,10 +26,12 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/timekeeping.h>
 #include <kunit/visibility.h>
 
 #include "vcrypt.h"
 #include "vcrypt_sched.h"
+#include "vcrypt_trace.h"
 
 /* Jobs kept on the card whatever their modelled card time */
 #define VCRYPT_INFLIGHT_MIN	2
@@ -172,6 +174,7 @@ static struct vcrypt_job *vcrypt_sched_dequeue(struct vcrypt_sched *sched)
 	struct vcrypt_slice *slice;
 	struct vcrypt_queue *queue;
 	struct vcrypt_job *job, *next;
+	u64 start;
 
 	spin_lock_bh(&sched->lock);
 	job = vcrypt_sched_peek(sched);
@@ -180,6 +183,7 @@ static struct vcrypt_job *vcrypt_sched_dequeue(struct vcrypt_sched *sched)
 
 	queue = job->queue;
 	slice = queue->slice;
+	start = slice->ent.key;
 	list_del(&job->node);
 	next = list_first_entry_or_null(&queue->jobs, struct vcrypt_job, node);
 	vcrypt_wfq_charge(&slice->queues, &queue->ent, sched->alg, job->cost,
@@ -192,6 +196,9 @@ static struct vcrypt_job *vcrypt_sched_dequeue(struct vcrypt_sched *sched)
 	slice->stats.in_flight++;
 	sched->inflight++;
 	sched->inflight_ns += job->cost;
+	trace_vcrypt_dispatch(job, slice->weight, start, sched->slices.vtime,
+			      sched->inflight, sched->inflight_ns,
+			      (u64)sched->inflight_us * NSEC_PER_USEC);
 out:
 	spin_unlock_bh(&sched->lock);
 	return job;
@@ -216,6 +223,7 @@ static void vcrypt_sched_complete(struct vcrypt_cmd *cmd)
 	if (cmd->hw_status != VCRYPT_CMD_NO_CQE)
 		slice->stats.card_time_ns += job->cost;
 	ready = vcrypt_sched_peek(sched);
+	trace_vcrypt_complete(job);
 	spin_unlock_bh(&sched->lock);
 
 	if (ready || drained)
@@ -628,6 +636,7 @@ int vcrypt_queue_add(struct vcrypt_queue *queue, struct vcrypt_job *job)
 	job->queue = queue;
 	job->cost = vcrypt_sched_cost(sched, job->cmd.src_len);
 	job->cmd.complete = vcrypt_sched_complete;
+	job->submitted = ktime_get_ns();
 
 	spin_lock_bh(&sched->lock);
 	if (slice->dead) {
@@ -637,6 +646,7 @@ int vcrypt_queue_add(struct vcrypt_queue *queue, struct vcrypt_job *job)
 	job->seq = sched->seq++;
 	list_add_tail(&job->node, &queue->jobs);
 	slice->stats.queued++;
+	trace_vcrypt_submit(job, slice->stats.queued);
 	if (list_is_singular(&queue->jobs)) {
 		if (RB_EMPTY_ROOT(&slice->queues.root.rb_root) &&
 		    !slice->frozen)

@@ -187,6 +187,9 @@ struct vcrypt_queue {
  * @node: in @queue's jobs while queued; the owner's once @done is called
  * @cost: modelled card time, ns
  * @seq: arrival number
+ * @tag: the owner's tag of the job (a file request's tag), for the trace
+ *	events
+ * @submitted: ktime_get_ns() when the job was queued, for the trace events
  * @done: called once when the job is finished, in process context without
  *	driver locks; @cmd.status, @cmd.hw_status and @cmd.out_len are set
  * @cmd: the card command, filled in by the owner
@@ -200,6 +203,8 @@ struct vcrypt_job {
 	struct list_head node;
 	u64 cost;
 	u64 seq;
+	u64 tag;
+	u64 submitted;
 	void (*done)(struct vcrypt_job *job);
 	struct vcrypt_cmd cmd;
 };
