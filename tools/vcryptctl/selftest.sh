@@ -12,6 +12,7 @@
 set -u
 
 tool=${VCRYPTCTL:-vcryptctl}
+here=$(dirname "$0")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fake=$tmp/sys
@@ -87,6 +88,7 @@ slice() {
 	ln -s "../../devices/pci0000:00/$1/vcrypt/vcrypt$2" \
 		"$fake/class/vcrypt/vcrypt$2"
 	echo "$3" >"$d/slice"
+	echo "240:$2" >"$d/dev"
 	echo "$4" >"$d/weight"
 	echo 1 >"$d/open_files"
 	echo 2 >"$d/queued"
@@ -418,6 +420,307 @@ assert d["cards"][1]["host"]["weight"] == 7
 assert d["cards"][1]["host"]["share_pct"] == 0.0
 ' "$tmp/out"
 fi
+
+# Global options before the command, as ip -j link: -j compact JSON,
+# -p pretty; "status -j" stays what it was, the pretty form.
+run 0 status -j
+cp "$tmp/out" "$tmp/legacy.json"
+run 0 -j -p status
+if cmp -s "$tmp/out" "$tmp/legacy.json"; then
+	ok "-j -p status prints what status -j prints"
+else
+	not_ok "-j -p status prints what status -j prints"
+fi
+run 0 --pretty --json status
+if cmp -s "$tmp/out" "$tmp/legacy.json"; then
+	ok "--pretty --json status prints what status -j prints"
+else
+	not_ok "--pretty --json status prints what status -j prints"
+fi
+run 0 -j status
+if [ "$(wc -l <"$tmp/out")" -eq 1 ]; then
+	ok "-j status prints one line"
+else
+	not_ok "-j status prints one line"
+fi
+if command -v python3 >/dev/null; then
+	check "compact and pretty JSON hold the same" python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1])) == json.load(open(sys.argv[2]))
+' "$tmp/out" "$tmp/legacy.json"
+fi
+run 0 -j -- status
+run 0 -V
+expect_out "^vcryptctl [0-9]+\.[0-9]+ \(vcrypt ABI 1\.0\)$"
+run 2 -j
+expect_err "^vcryptctl: missing COMMAND$"
+run 2 -x status
+expect_err "^vcryptctl: unknown option '-x'$"
+run 2 -j frob
+expect_err "^vcryptctl: unknown command 'frob'$"
+run 2 -j status -i 0
+expect_err "^vcryptctl: status: interval 0 is out of range"
+
+# Metrics in the Prometheus text format, checked by promcheck.py
+run 0 metrics
+cp "$tmp/out" "$tmp/metrics"
+# refuses FILE: promcheck.py must find a problem in FILE
+refuses() {
+	if python3 "$here/promcheck.py" "$2" >/dev/null; then
+		not_ok "promcheck refuses $1"
+	else
+		ok "promcheck refuses $1"
+	fi
+}
+if command -v python3 >/dev/null; then
+	check "metrics pass promcheck" python3 "$here/promcheck.py" \
+		"$tmp/metrics"
+	printf '# HELP a_total x\n# TYPE a_total counter\na_total 1\na_total 2\n' \
+		>"$tmp/bad"
+	refuses "a series twice" "$tmp/bad"
+	printf '# HELP a x\n# TYPE a counter\na 1\n' >"$tmp/bad"
+	refuses "a counter without _total" "$tmp/bad"
+	printf '# HELP a x\n# TYPE a gauge\n# HELP b x\n# TYPE b gauge\nb 1\na{x="1"} 1\n' \
+		>"$tmp/bad"
+	refuses "families apart" "$tmp/bad"
+	printf '# HELP a x\n# TYPE a gauge\na{x="\\q"} 1\n' >"$tmp/bad"
+	refuses "a bad escape" "$tmp/bad"
+	printf '# HELP a x\n# TYPE a gauge\na{x="1",x="2"} 1\n' >"$tmp/bad"
+	refuses "a label twice" "$tmp/bad"
+	printf '# HELP a x\n# TYPE a gauge\na 1x\n' >"$tmp/bad"
+	refuses "a value that is not a float" "$tmp/bad"
+	printf 'a 1\n' >"$tmp/bad"
+	refuses "a sample without TYPE" "$tmp/bad"
+	printf '# HELP a x\n# TYPE a gauge\na 1' >"$tmp/bad"
+	refuses "a last line without newline" "$tmp/bad"
+fi
+l0='card="0000:00:03.0",slice="0",node="/dev/vcrypt0"'
+lh='card="0000:00:03.0",slice="host",node="vcrypt-host0"'
+l256='card="0000:00:04.0",slice="0",node="/dev/vcrypt256"'
+c3='card="0000:00:03.0"'
+for line in "vcrypt_card_info{$c3,index=\"0\",scheduler=\"wfq\"} 1" \
+	    "vcrypt_card_slices{$c3} 4" \
+	    "vcrypt_card_slices{card=\"0000:00:04.0\"} 3" \
+	    "vcrypt_card_operations_total{$c3} 6000" \
+	    "vcrypt_card_bytes_total{$c3} 6291456" \
+	    "vcrypt_card_errors_total{$c3} 1" \
+	    "vcrypt_card_queued_requests{$c3} 12" \
+	    "vcrypt_card_in_flight_requests{$c3} 17" \
+	    "vcrypt_card_card_time_seconds_total{$c3} 0.000002800" \
+	    "vcrypt_slice_weight{$l0} 100" \
+	    "vcrypt_slice_weight{$lh} 100" \
+	    "vcrypt_slice_weight{$l256} 7" \
+	    "vcrypt_slice_open_files{$l0} 1" \
+	    "vcrypt_slice_queued_requests{$l0} 2" \
+	    "vcrypt_slice_queued_requests{$lh} 4" \
+	    "vcrypt_slice_in_flight_requests{$l0} 3" \
+	    "vcrypt_slice_operations_total{$l0} 1000" \
+	    "vcrypt_slice_operations_total{$lh} 2000" \
+	    "vcrypt_slice_bytes_total{$l0} 1048576" \
+	    "vcrypt_slice_errors_total{$lh} 1" \
+	    "vcrypt_slice_card_time_seconds_total{$l0} 0.000000600" \
+	    "vcrypt_slice_card_time_seconds_total{$lh} 0.000001200" \
+	    "vcrypt_host_transforms{$lh} 3" \
+	    "vcrypt_host_backlogged_total{$lh} 12" \
+	    "vcrypt_host_fallback_operations_total{$lh} 1"; do
+	if grep -q -x -F -- "$line" "$tmp/metrics"; then
+		ok "metrics: $line"
+	else
+		not_ok "metrics: $line"
+	fi
+done
+if grep -q "vcrypt_slice_open_files{$lh}" "$tmp/metrics" ||
+   grep -q "^vcrypt_[a-z_]*utilization" "$tmp/metrics" ||
+   grep -q "^vcrypt_card_recoveries" "$tmp/metrics"; then
+	not_ok "no open files of a host slice, utilization or recoveries"
+else
+	ok "no open files of a host slice, utilization or recoveries"
+fi
+# Utilization over an interval: card time used / time
+(sleep 0.5; echo 500600 >"$fake/class/vcrypt/vcrypt0/card_time_ns"
+ echo 250001200 >"$fake/class/vcrypt/vcrypt-host0/card_time_ns") &
+run 0 metrics -i 1
+wait
+expect_out "^vcrypt_card_utilization_ratio\{$c3\} 0\.250500$"
+expect_out "^vcrypt_slice_utilization_ratio\{$l0\} 0\.000500$"
+expect_out "^vcrypt_slice_utilization_ratio\{$lh\} 0\.250000$"
+expect_out "^vcrypt_slice_utilization_ratio\{$l256\} 0\.000000$"
+if command -v python3 >/dev/null; then
+	check "metrics -i pass promcheck" python3 "$here/promcheck.py" "$tmp/out"
+fi
+# The driver's recovery counter, once a card has it
+echo 3 >"$fake/bus/pci/devices/0000:00:03.0/vcrypt_card/recoveries"
+run 0 metrics
+expect_out "^vcrypt_card_recoveries_total\{$c3\} 3$"
+if grep -q 'recoveries_total{card="0000:00:04.0"}' "$tmp/out"; then
+	not_ok "no recoveries of a card without the counter"
+else
+	ok "no recoveries of a card without the counter"
+fi
+rm "$fake/bus/pci/devices/0000:00:03.0/vcrypt_card/recoveries"
+# For the textfile collector: written whole, then renamed
+run 0 metrics -o "$tmp/vcrypt.prom"
+if [ -s "$tmp/vcrypt.prom" ] && ! ls "$tmp" | grep -q 'vcrypt.prom.tmp' &&
+   grep -q "^vcrypt_card_info" "$tmp/vcrypt.prom" && [ ! -s "$tmp/out" ]; then
+	ok "metrics -o writes the file and nothing else"
+else
+	not_ok "metrics -o writes the file and nothing else"
+fi
+run 1 metrics -o "$tmp/no/such/dir/vcrypt.prom"
+expect_err "vcrypt\.prom\.tmp\.[0-9]+: No such file or directory"
+run 2 metrics -o
+expect_err "^vcryptctl: metrics: -o needs FILE$"
+run 2 metrics -i x
+run 2 metrics extra
+expect_err "unexpected argument 'extra'"
+run 2 metrics -q
+expect_err "unknown option '-q'"
+
+# A CDI spec naming every slice as vcrypt.io/slice=N
+run 0 cdi
+cp "$tmp/out" "$tmp/cdi.json"
+if command -v python3 >/dev/null; then
+	check "the CDI spec holds every slice" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["cdiVersion"] == "0.3.0" and d["kind"] == "vcrypt.io/slice", d
+names = [x["name"] for x in d["devices"]]
+assert names == ["0", "1", "2", "3", "256"], names
+for x in d["devices"]:
+	n = int(x["name"])
+	assert x["containerEdits"] == {"deviceNodes": [{
+		"path": "/dev/vcrypt%d" % n, "type": "c", "major": 240,
+		"minor": n, "permissions": "rw"}]}, x
+assert set(d) == {"cdiVersion", "kind", "devices"}, d
+' "$tmp/cdi.json"
+fi
+run 0 cdi -o "$tmp/vcrypt.json"
+if cmp -s "$tmp/vcrypt.json" "$tmp/cdi.json"; then
+	ok "cdi -o writes the spec"
+else
+	not_ok "cdi -o writes the spec"
+fi
+run 2 cdi extra
+run 2 cdi --output=
+mv "$fake/class/vcrypt/vcrypt1/dev" "$tmp/dev1"
+run 1 cdi -o "$tmp/vcrypt.json"
+expect_err "vcrypt1/dev: No such file or directory"
+if ls "$tmp" | grep -q 'vcrypt.json.tmp'; then
+	not_ok "a failed cdi -o leaves no temporary file"
+else
+	ok "a failed cdi -o leaves no temporary file"
+fi
+mv "$tmp/dev1" "$fake/class/vcrypt/vcrypt1/dev"
+
+# Owner: the node of the slice, and only it (VCRYPTCTL_DEV: a fake /dev)
+run 2 owner 1
+expect_err "needs SLICE and OWNER\[:GROUP\]"
+run 2 owner host 0
+expect_err "the host slice has no node"
+run 2 owner x 0
+expect_err "'x' is not a slice"
+run 2 owner 1 "a b"
+expect_err "'a b' is not OWNER\[:GROUP\]"
+run 2 owner 1 "alice:"
+run 2 owner 1 ":"
+run 2 owner 1 0 -m 0777
+expect_err "mode '0777' is not octal read and write bits"
+run 2 owner 1 0 -m 66x
+run 2 owner 1 0 -m 4660
+run 2 owner 1 0 0
+expect_err "unexpected argument '0'"
+# expect_stat FILE "UID:GID MODE"
+expect_stat() {
+	got=$(stat -c '%u:%g %a' "$1")
+	if [ "$got" = "$2" ]; then
+		ok "$1 is $2"
+	else
+		not_ok "$1 is $2 (got $got)"
+	fi
+}
+if [ "$(id -u)" -eq 0 ] && mkdir -p "$tmp/dev" &&
+   mknod -m 0600 "$tmp/dev/vcrypt1" c 240 1 2>/dev/null &&
+   mknod -m 0644 "$tmp/dev/vcrypt2" c 240 7 &&
+   mknod -m 0644 "$tmp/dev/vcrypt3" c 240 3; then
+	VCRYPTCTL_DEV=$tmp/dev
+	export VCRYPTCTL_DEV
+	run 0 owner 1 4321:8765 -m 0660
+	expect_stat "$tmp/dev/vcrypt1" "4321:8765 660"
+	run 0 owner vcrypt1 root
+	expect_stat "$tmp/dev/vcrypt1" "0:8765 660"
+	run 0 owner /dev/vcrypt1 :root --mode=0600
+	expect_stat "$tmp/dev/vcrypt1" "0:0 600"
+	run 0 owner 3 :42
+	expect_stat "$tmp/dev/vcrypt3" "0:42 644"
+	run 1 owner 2 42
+	expect_err "vcrypt2 is not the node of slice vcrypt2 \(240:2\)"
+	expect_stat "$tmp/dev/vcrypt2" "0:0 644"
+	run 1 owner 0 42
+	expect_err "vcrypt0: No such file or directory"
+	run 1 owner 9 42
+	expect_err "no slice vcrypt9"
+	run 1 owner 1 no-such-user-here
+	expect_err "no user no-such-user-here"
+	run 1 owner 1 :no-such-group-here
+	expect_err "no group no-such-group-here"
+	unset VCRYPTCTL_DEV
+else
+	skip "owner on a fake node" "needs root for mknod"
+fi
+
+# udev: the card and index of a slice, and its owner from the owners file
+VCRYPTCTL_OWNERS=$tmp/owners
+export VCRYPTCTL_OWNERS
+run 0 udev vcrypt1
+expect_out "^VCRYPT_CARD=0000:00:03\.0$"
+expect_out "^VCRYPT_SLICE=1$"
+if [ "$(wc -l <"$tmp/out")" -eq 2 ]; then
+	ok "no owners file: no owner"
+else
+	not_ok "no owners file: no owner"
+fi
+cat >"$tmp/owners" <<'OWNERS'
+# SLICE          OWNER[:GROUP]        [MODE]
+0000:00:03.0/1   libvirt-qemu:kvm     0660
+vcrypt1          nobody
+/dev/vcrypt2     :tenant-b            0660
+3                alice
+0000:00:04.0/0   svc
+OWNERS
+run 0 udev vcrypt1
+expect_out "^VCRYPT_OWNER=libvirt-qemu$"
+expect_out "^VCRYPT_GROUP=kvm$"
+expect_out "^VCRYPT_MODE=0660$"
+run 0 udev vcrypt2
+expect_out "^VCRYPT_GROUP=tenant-b$"
+if grep -q OWNER "$tmp/out"; then
+	not_ok "a group alone sets no owner"
+else
+	ok "a group alone sets no owner"
+fi
+run 0 udev vcrypt3
+expect_out "^VCRYPT_OWNER=alice$"
+run 0 udev vcrypt256
+expect_out "^VCRYPT_CARD=0000:00:04\.0$"
+expect_out "^VCRYPT_SLICE=0$"
+expect_out "^VCRYPT_OWNER=svc$"
+run 0 udev vcrypt0
+if grep -q -E "OWNER|GROUP|MODE" "$tmp/out"; then
+	not_ok "a slice the file does not name keeps the defaults"
+else
+	ok "a slice the file does not name keeps the defaults"
+fi
+for bad in "1 alice 0777" "1 a\"b" "1" "x alice" "0000:00:03.0/256 alice" \
+	   "host alice" "1 alice 0660 extra" "1 ;rm" "1 alice:\$x"; do
+	printf '%s\n' "$bad" >"$tmp/owners"
+	run 1 udev vcrypt1
+	expect_err "owners:1: not SLICE OWNER\[:GROUP\] \[MODE\]"
+done
+run 2 udev
+run 2 udev vcrypt-host0
+run 2 udev sda
+run 1 udev vcrypt77
+unset VCRYPTCTL_OWNERS
 
 # Garbage in sysfs is reported, not shown.
 echo bogus >"$fake/class/vcrypt/vcrypt2/queued"

@@ -6,9 +6,14 @@
  * Documentation/ABI/testing/sysfs-bus-pci-drivers-vcrypt and
  * Documentation/ABI/testing/sysfs-class-vcrypt; see vcryptctl(8).
  *
+ *   vcryptctl [-j] [-p] [-V] [-h] COMMAND ...
  *   vcryptctl status [-j] [-i SECONDS]
  *   vcryptctl slices N [-c CARD]
  *   vcryptctl weight SLICE W
+ *   vcryptctl owner SLICE OWNER[:GROUP] [-m MODE]
+ *   vcryptctl metrics [-i SECONDS] [-o FILE]
+ *   vcryptctl cdi [-o FILE]
+ *   vcryptctl udev NAME
  *
  * Besides its slices /dev/vcrypt<N>, each card has a host slice: the share
  * of the card used by the kernel crypto API, the device vcrypt-host<c> of
@@ -21,13 +26,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -134,6 +142,13 @@ struct cards {
 
 static const char *cmd = "vcryptctl";
 static const char *sysfs = "/sys";
+static const char *devdir = "/dev";
+
+/* The global options, before the command */
+static struct {
+	bool json;
+	bool pretty;
+} opt;
 
 /* "vcryptctl: [COMMAND: ]" and the message, without a newline */
 static void vmsg(const char *fmt, va_list ap)
@@ -158,15 +173,21 @@ static void msg(const char *fmt, ...)
 static void usage_text(FILE *f)
 {
 	fprintf(f,
-		"Usage: vcryptctl [-h | --help | --version] COMMAND [ARGUMENTS]\n"
+		"Usage: vcryptctl [OPTIONS] COMMAND [ARGUMENTS]\n"
 		"\n"
 		"Show and set the slices of vcrypt crypto cards.\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json                JSON output (status)\n"
+		"  -p, --pretty              indented JSON\n"
+		"  -V, --version             print the version\n"
+		"  -h, --help                print this help\n"
 		"\n"
 		"Commands:\n"
 		"  status [-j] [-i SECONDS]  every card, slice and host slice, with each\n"
 		"                            one's share of its card's time since the\n"
 		"                            driver was loaded, or over SECONDS with -i\n"
-		"                            (-j, --json: JSON; -i, --interval)\n"
+		"                            (-j, --json: pretty JSON; -i, --interval)\n"
 		"  slices N [-c CARD]        set the number of slices of a card (0..%u);\n"
 		"                            CARD: PCI address or card number, needed\n"
 		"                            when there are several cards (-c, --card)\n"
@@ -174,6 +195,17 @@ static void usage_text(FILE *f)
 		"                            (%u..%u); SLICE: N, vcryptN or /dev/vcryptN;\n"
 		"                            or host, hostC or vcrypt-hostC: the host\n"
 		"                            slice (kernel crypto API) of card 0 or C\n"
+		"  owner SLICE OWNER[:GROUP] [-m MODE]\n"
+		"                            give the node of a slice to a user and/or\n"
+		"                            group (:GROUP), with MODE (e.g. 0660)\n"
+		"  metrics [-i SECONDS] [-o FILE]\n"
+		"                            the counters in the Prometheus text format,\n"
+		"                            with utilization over SECONDS; FILE: write\n"
+		"                            it there atomically (textfile collector)\n"
+		"  cdi [-o FILE]             a Container Device Interface spec of the\n"
+		"                            slices: devices vcrypt.io/slice=N\n"
+		"  udev NAME                 for the udev rules: the card, index and\n"
+		"                            owner (from /etc/vcrypt/owners) of vcryptN\n"
 		"\n"
 		"Exit status: 0 done, 1 the operation failed, 2 usage error.\n"
 		"See vcryptctl(8).\n",
@@ -798,156 +830,163 @@ static void print_table(const struct cards *cs, const struct timespec *iv)
 	}
 }
 
-/* A JSON string; the values printed here never need more than this. */
-static void json_string(const char *s)
+/*
+ * JSON output: compact, or pretty (indented by two spaces a level, as
+ * "status -j" always printed it). @first: nothing written yet at this
+ * level.
+ */
+struct json {
+	FILE *f;
+	bool pretty;
+	int depth;
+	bool first;
+};
+
+/* What comes before a value or key: a comma, and in pretty mode a newline */
+static void json_sep(struct json *j)
 {
-	putchar('"');
+	if (j->depth && !j->first)
+		fputc(',', j->f);
+	if (j->depth && j->pretty)
+		fprintf(j->f, "\n%*s", 2 * j->depth, "");
+	j->first = false;
+}
+
+/* A JSON string; the values printed here never need more than this. */
+static void json_quote(struct json *j, const char *s)
+{
+	fputc('"', j->f);
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
+			fprintf(j->f, "\\%c", *s);
 		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
+			fprintf(j->f, "\\u%04x", (unsigned char)*s);
 		else
-			putchar(*s);
+			fputc(*s, j->f);
 	}
-	putchar('"');
+	fputc('"', j->f);
+}
+
+/* The key of the next member, or nothing for an array element */
+static void json_key(struct json *j, const char *key)
+{
+	json_sep(j);
+	if (key) {
+		json_quote(j, key);
+		fputs(j->pretty ? ": " : ":", j->f);
+	}
+}
+
+static void json_open(struct json *j, const char *key, char bracket)
+{
+	json_key(j, key);
+	fputc(bracket, j->f);
+	j->depth++;
+	j->first = true;
+}
+
+static void json_close(struct json *j, char bracket)
+{
+	j->depth--;
+	if (!j->first && j->pretty)
+		fprintf(j->f, "\n%*s", 2 * j->depth, "");
+	fputc(bracket, j->f);
+	j->first = false;
+	if (!j->depth)
+		fputc('\n', j->f);
+}
+
+static void json_u64(struct json *j, const char *key, __u64 v)
+{
+	json_key(j, key);
+	fprintf(j->f, "%llu", v);
+}
+
+static void json_str(struct json *j, const char *key, const char *v)
+{
+	json_key(j, key);
+	json_quote(j, v);
+}
+
+static void json_null(struct json *j, const char *key)
+{
+	json_key(j, key);
+	fputs("null", j->f);
 }
 
 /* The attributes @attrs of @s and its share of @c, as JSON members */
-static void json_members(const struct card *c, const struct slice *s,
-			 const int *attrs, size_t n, const char *indent)
+static void json_members(struct json *j, const struct card *c,
+			 const struct slice *s, const int *attrs, size_t n)
 {
 	size_t i;
 	double sh;
 
 	for (i = 0; i < n; i++)
-		printf(",\n%s\"%s\": %llu", indent, attr_names[attrs[i]],
-		       s->val[attrs[i]]);
+		json_u64(j, attr_names[attrs[i]], s->val[attrs[i]]);
 	sh = share(s->time, c->time);
-	if (sh < 0)
-		printf(",\n%s\"share_pct\": null", indent);
-	else
-		printf(",\n%s\"share_pct\": %.2f", indent, sh);
+	if (sh < 0) {
+		json_null(j, "share_pct");
+	} else {
+		json_key(j, "share_pct");
+		fprintf(j->f, "%.2f", sh);
+	}
 }
 
-static void print_json(const struct cards *cs, const struct timespec *iv)
+static void print_json(const struct cards *cs, const struct timespec *iv,
+		       bool pretty)
 {
+	struct json j = { .f = stdout, .pretty = pretty };
+	char name[32], node[32];
 	const struct card *c;
 	const struct slice *s;
-	size_t i, j;
+	size_t i, k;
 
-	printf("{\n  \"interval_s\": ");
+	json_open(&j, NULL, '{');
+	json_key(&j, "interval_s");
 	if (iv)
 		print_interval(stdout, iv);
 	else
-		printf("0");
-	printf(",\n  \"cards\": [");
+		fputc('0', stdout);
+	json_open(&j, "cards", '[');
 	for (i = 0; i < cs->n; i++) {
 		c = &cs->card[i];
-		printf("%s\n    {\n      \"pci\": ", i ? "," : "");
-		json_string(c->pci);
-		if (c->index >= 0)
-			printf(",\n      \"index\": %ld", c->index);
-		else
-			printf(",\n      \"index\": null");
-		printf(",\n      \"scheduler\": ");
-		json_string(c->scheduler);
-		printf(",\n      \"nr_slices\": %llu",
-		       c->nr_slices);
-		printf(",\n      \"card_time_ns\": %llu",
-		       c->time);
+		json_open(&j, NULL, '{');
+		json_str(&j, "pci", c->pci);
+		if (c->index >= 0) {
+			json_key(&j, "index");
+			printf("%ld", c->index);
+		} else {
+			json_null(&j, "index");
+		}
+		json_str(&j, "scheduler", c->scheduler);
+		json_u64(&j, "nr_slices", c->nr_slices);
+		json_u64(&j, "card_time_ns", c->time);
 		if (c->has_host) {
-			printf(",\n      \"host\": {\n        \"name\": \"" HOST_PREFIX "%u\"",
-			       c->host.node);
-			json_members(c, &c->host, host_attrs,
-				     ARRAY_SIZE(host_attrs), "        ");
-			printf("\n      }");
+			json_open(&j, "host", '{');
+			snprintf(name, sizeof(name), HOST_PREFIX "%u",
+				 c->host.node);
+			json_str(&j, "name", name);
+			json_members(&j, c, &c->host, host_attrs,
+				     ARRAY_SIZE(host_attrs));
+			json_close(&j, '}');
 		} else {
-			printf(",\n      \"host\": null");
+			json_null(&j, "host");
 		}
-		printf(",\n      \"slices\": [");
-		for (j = 0; j < c->n; j++) {
-			s = &c->slices[j];
-			printf("%s\n        {\n          \"node\": \"/dev/vcrypt%u\"",
-			       j ? "," : "", s->node);
-			json_members(c, s, slice_attrs, ARRAY_SIZE(slice_attrs),
-				     "          ");
-			printf("\n        }");
+		json_open(&j, "slices", '[');
+		for (k = 0; k < c->n; k++) {
+			s = &c->slices[k];
+			json_open(&j, NULL, '{');
+			snprintf(node, sizeof(node), "/dev/vcrypt%u", s->node);
+			json_str(&j, "node", node);
+			json_members(&j, c, s, slice_attrs,
+				     ARRAY_SIZE(slice_attrs));
+			json_close(&j, '}');
 		}
-		printf("%s]\n    }", c->n ? "\n      " : "");
+		json_close(&j, ']');
+		json_close(&j, '}');
 	}
-	printf("%s]\n}\n", cs->n ? "\n  " : "");
-}
-
-static int cmd_status(int argc, char **argv)
-{
-	struct timespec iv, left;
-	struct cards before = { 0 }, after = { 0 };
-	bool json = false, interval = false;
-	const char *arg;
-	int i, ret;
-
-	for (i = 0; i < argc; i++) {
-		arg = argv[i];
-		if (!strcmp(arg, "-j") || !strcmp(arg, "--json")) {
-			json = true;
-			continue;
-		}
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			usage_text(stdout);
-			return 0;
-		}
-		if (!strcmp(arg, "-i") || !strcmp(arg, "--interval")) {
-			if (++i == argc)
-				return usage_error("%s needs SECONDS", arg);
-			arg = argv[i];
-		} else if (!strncmp(arg, "--interval=", 11)) {
-			arg += 11;
-		} else if (!strncmp(arg, "-i", 2)) {
-			arg += 2;
-		} else if (arg[0] == '-') {
-			return usage_error("unknown option '%s'", arg);
-		} else {
-			return usage_error("unexpected argument '%s'", arg);
-		}
-		ret = parse_interval(arg, &iv);
-		if (ret == -EINVAL)
-			return usage_error("interval '%s' is not a number of seconds",
-					   arg);
-		if (ret)
-			return usage_error("interval %s is out of range (0, %u] s",
-					   arg, INTERVAL_MAX);
-		interval = true;
-	}
-
-	if (interval) {
-		if (scan(&before, true))
-			return EXIT_FAIL;
-		left = iv;
-		while (nanosleep(&left, &left) && errno == EINTR)
-			;
-	}
-	if (scan(&after, true)) {
-		free_cards(&before);
-		return EXIT_FAIL;
-	}
-	card_times(&after, interval ? &before : NULL);
-	if (!after.n) {
-		free_cards(&before);
-		msg("no vcrypt card (is the vcrypt module loaded?)");
-		return EXIT_FAIL;
-	}
-	if (json)
-		print_json(&after, interval ? &iv : NULL);
-	else
-		print_table(&after, interval ? &iv : NULL);
-	free_cards(&before);
-	free_cards(&after);
-	if (fflush(stdout) || ferror(stdout)) {
-		msg("writing the output: %s", strerror(errno));
-		return EXIT_FAIL;
-	}
-	return 0;
+	json_close(&j, ']');
+	json_close(&j, '}');
 }
 
 static int cmd_slices(int argc, char **argv)
@@ -1109,32 +1148,901 @@ static int cmd_weight(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Output to FILE (-o): written to FILE.tmp.PID beside it, then renamed over
+ * it, so that readers (node_exporter, container runtimes) never see half a
+ * file.
+ */
+struct output {
+	FILE *f;
+	const char *path;
+	char tmp[PATH_LEN];
+};
+
+static int output_open(struct output *o, const char *path)
+{
+	int fd;
+
+	o->path = path;
+	o->f = stdout;
+	if (!path)
+		return 0;
+	snprintf(o->tmp, sizeof(o->tmp), "%s.tmp.%ld", path, (long)getpid());
+	fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	o->f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!o->f) {
+		msg("%s: %s", o->tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* Finishes the output; 0, or -1 (with a message) if it failed */
+static int output_close(struct output *o)
+{
+	int err = fflush(o->f) || ferror(o->f) ? errno : 0;
+
+	if (!o->path) {
+		if (err)
+			msg("writing the output: %s", strerror(err));
+		return err ? -1 : 0;
+	}
+	if (!err && fsync(fileno(o->f)))
+		err = errno;
+	if (fclose(o->f) && !err)
+		err = errno;
+	if (!err && rename(o->tmp, o->path))
+		err = errno;
+	if (err) {
+		unlink(o->tmp);
+		msg("%s: %s", o->path, strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+/* Options of the commands that write a file: -o FILE; -1 on a usage error */
+static int file_option(int argc, char **argv, int *i, const char **file)
+{
+	const char *arg = argv[*i];
+
+	if (!strcmp(arg, "-o") || !strcmp(arg, "--output")) {
+		if (++*i == argc) {
+			usage_error("%s needs FILE", arg);
+			return -1;
+		}
+		*file = argv[*i];
+	} else if (!strncmp(arg, "--output=", 9)) {
+		*file = arg + 9;
+	} else if (!strncmp(arg, "-o", 2)) {
+		*file = arg + 2;
+	} else {
+		return 0;
+	}
+	if (!**file) {
+		usage_error("empty FILE");
+		return -1;
+	}
+	return 1;
+}
+
+/* A Prometheus label value, escaped */
+static void prom_label(FILE *f, const char *name, const char *v)
+{
+	fprintf(f, "%s=\"", name);
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fprintf(f, "\\%c", *v);
+		else if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+/* The labels of a card, or of one of its slices (@s) or host slice */
+static void prom_labels(FILE *f, const struct card *c, const struct slice *s)
+{
+	char buf[32];
+
+	fputc('{', f);
+	prom_label(f, "card", c->pci);
+	if (s) {
+		fputc(',', f);
+		if (s == &c->host) {
+			prom_label(f, "slice", "host");
+			fputc(',', f);
+			snprintf(buf, sizeof(buf), HOST_PREFIX "%u", s->node);
+			prom_label(f, "node", buf);
+		} else {
+			snprintf(buf, sizeof(buf), "%llu", s->val[A_SLICE]);
+			prom_label(f, "slice", buf);
+			fputc(',', f);
+			snprintf(buf, sizeof(buf), "/dev/vcrypt%u", s->node);
+			prom_label(f, "node", buf);
+		}
+	}
+	fputc('}', f);
+}
+
+/* The card-wide counters of the driver, exported when a card has them */
+static const struct {
+	const char *attr;
+	const char *name;
+	const char *help;
+} card_counters[] = {
+	{ "recoveries", "vcrypt_card_recoveries_total",
+	  "Times the driver reset the card after a fault and resumed." },
+};
+
+/* A metric of the slices: an attribute, or (attr < 0) the share of time */
+struct prom_metric {
+	const char *name;
+	const char *type;
+	const char *help;
+	int attr;
+	bool host_only;
+};
+
+static const struct prom_metric slice_metrics[] = {
+	{ "vcrypt_slice_weight", "gauge",
+	  "Scheduling weight of the slice.", A_WEIGHT, false },
+	{ "vcrypt_slice_open_files", "gauge",
+	  "Files open on the slice.", A_OPEN_FILES, false },
+	{ "vcrypt_slice_queued_requests", "gauge",
+	  "Requests waiting in the driver.", A_QUEUED, false },
+	{ "vcrypt_slice_in_flight_requests", "gauge",
+	  "Requests on the card.", A_IN_FLIGHT, false },
+	{ "vcrypt_slice_operations_total", "counter",
+	  "Requests completed, successfully or not.", A_COMPLETED_OPS, false },
+	{ "vcrypt_slice_bytes_total", "counter",
+	  "Source bytes of the completed requests.", A_COMPLETED_BYTES, false },
+	{ "vcrypt_slice_errors_total", "counter",
+	  "Requests completed with an error.", A_ERRORS, false },
+	{ "vcrypt_slice_card_time_seconds_total", "counter",
+	  "Card time of the slice's requests by the card's rate model.",
+	  A_CARD_TIME_NS, false },
+	{ "vcrypt_host_transforms", "gauge",
+	  "Crypto API transforms bound to the host slice.", A_TRANSFORMS,
+	  true },
+	{ "vcrypt_host_backlogged_total", "counter",
+	  "Crypto API requests that waited in the card's backlog.",
+	  A_BACKLOGGED, true },
+	{ "vcrypt_host_fallback_operations_total", "counter",
+	  "Crypto API requests that ran in software.", A_FALLBACK_OPS, true },
+};
+
+/* The same sums per card */
+static const struct prom_metric card_metrics[] = {
+	{ "vcrypt_card_queued_requests", "gauge",
+	  "Requests waiting in the driver, all slices.", A_QUEUED, false },
+	{ "vcrypt_card_in_flight_requests", "gauge",
+	  "Requests on the card, all slices.", A_IN_FLIGHT, false },
+	{ "vcrypt_card_operations_total", "counter",
+	  "Requests completed, all slices.", A_COMPLETED_OPS, false },
+	{ "vcrypt_card_bytes_total", "counter",
+	  "Source bytes of the completed requests, all slices.",
+	  A_COMPLETED_BYTES, false },
+	{ "vcrypt_card_errors_total", "counter",
+	  "Requests completed with an error, all slices.", A_ERRORS, false },
+	{ "vcrypt_card_card_time_seconds_total", "counter",
+	  "Card time of all requests by the card's rate model: its rate is the card's utilization.",
+	  A_CARD_TIME_NS, false },
+};
+
+static void prom_family(FILE *f, const char *name, const char *type,
+			const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void prom_value(FILE *f, const struct prom_metric *m, __u64 v)
+{
+	if (m->attr == A_CARD_TIME_NS)
+		fprintf(f, " %llu.%09llu\n", v / 1000000000ull,
+			v % 1000000000ull);
+	else
+		fprintf(f, " %llu\n", v);
+}
+
+static __u64 card_sum(const struct card *c, int attr)
+{
+	__u64 v = c->has_host ? c->host.val[attr] : 0;
+	size_t k;
+
+	for (k = 0; k < c->n; k++)
+		v += c->slices[k].val[attr];
+	return v;
+}
+
+static void print_metrics(FILE *f, const struct cards *cs,
+			  const struct timespec *iv)
+{
+	double ns = iv ? (double)iv->tv_sec * 1e9 + (double)iv->tv_nsec : 0;
+	const struct prom_metric *m;
+	const struct card *c;
+	char path[PATH_LEN];
+	__u64 v;
+	size_t i, k, a;
+	bool any;
+
+	prom_family(f, "vcrypt_card_info", "gauge",
+		    "A vcrypt card: its number and scheduler.");
+	for (i = 0; i < cs->n; i++) {
+		c = &cs->card[i];
+		fprintf(f, "vcrypt_card_info{");
+		prom_label(f, "card", c->pci);
+		fprintf(f, ",index=\"%ld\",", c->index);
+		prom_label(f, "scheduler", c->scheduler);
+		fprintf(f, "} 1\n");
+	}
+	prom_family(f, "vcrypt_card_slices", "gauge",
+		    "Slices of the card (the host slice not counted).");
+	for (i = 0; i < cs->n; i++) {
+		fprintf(f, "vcrypt_card_slices");
+		prom_labels(f, &cs->card[i], NULL);
+		fprintf(f, " %llu\n", cs->card[i].nr_slices);
+	}
+	for (a = 0; a < ARRAY_SIZE(card_metrics); a++) {
+		m = &card_metrics[a];
+		prom_family(f, m->name, m->type, m->help);
+		for (i = 0; i < cs->n; i++) {
+			fprintf(f, "%s", m->name);
+			prom_labels(f, &cs->card[i], NULL);
+			prom_value(f, m, card_sum(&cs->card[i], m->attr));
+		}
+	}
+	for (a = 0; a < ARRAY_SIZE(card_counters); a++) {
+		any = false;
+		for (i = 0; i < cs->n; i++) {
+			snprintf(path, sizeof(path),
+				 "%s/bus/pci/devices/%s/" CARD_GROUP "/%s",
+				 sysfs, cs->card[i].pci, card_counters[a].attr);
+			if (read_u64(path, &v))
+				continue;
+			if (!any)
+				prom_family(f, card_counters[a].name, "counter",
+					    card_counters[a].help);
+			any = true;
+			fprintf(f, "%s", card_counters[a].name);
+			prom_labels(f, &cs->card[i], NULL);
+			fprintf(f, " %llu\n", v);
+		}
+	}
+	if (iv) {
+		prom_family(f, "vcrypt_card_utilization_ratio", "gauge",
+			    "Card time used over the sampling interval, by the card's rate model.");
+		for (i = 0; i < cs->n; i++) {
+			fprintf(f, "vcrypt_card_utilization_ratio");
+			prom_labels(f, &cs->card[i], NULL);
+			fprintf(f, " %.6f\n", (double)cs->card[i].time / ns);
+		}
+	}
+	for (a = 0; a < ARRAY_SIZE(slice_metrics); a++) {
+		m = &slice_metrics[a];
+		prom_family(f, m->name, m->type, m->help);
+		for (i = 0; i < cs->n; i++) {
+			c = &cs->card[i];
+			for (k = 0; k < c->n && !m->host_only; k++) {
+				fprintf(f, "%s", m->name);
+				prom_labels(f, c, &c->slices[k]);
+				prom_value(f, m, c->slices[k].val[m->attr]);
+			}
+			if (!c->has_host || m->attr == A_OPEN_FILES)
+				continue;
+			fprintf(f, "%s", m->name);
+			prom_labels(f, c, &c->host);
+			prom_value(f, m, c->host.val[m->attr]);
+		}
+	}
+	if (!iv)
+		return;
+	prom_family(f, "vcrypt_slice_utilization_ratio", "gauge",
+		    "The slice's card time over the sampling interval.");
+	for (i = 0; i < cs->n; i++) {
+		c = &cs->card[i];
+		for (k = 0; k < c->n; k++) {
+			fprintf(f, "vcrypt_slice_utilization_ratio");
+			prom_labels(f, c, &c->slices[k]);
+			fprintf(f, " %.6f\n", (double)c->slices[k].time / ns);
+		}
+		if (c->has_host) {
+			fprintf(f, "vcrypt_slice_utilization_ratio");
+			prom_labels(f, c, &c->host);
+			fprintf(f, " %.6f\n", (double)c->host.time / ns);
+		}
+	}
+}
+
+/* Parses -i SECONDS of status and metrics; 1 if @arg was it, -1 if bad */
+static int interval_option(int argc, char **argv, int *i,
+			   struct timespec *iv)
+{
+	const char *arg = argv[*i];
+	int ret;
+
+	if (!strcmp(arg, "-i") || !strcmp(arg, "--interval")) {
+		if (++*i == argc) {
+			usage_error("%s needs SECONDS", arg);
+			return -1;
+		}
+		arg = argv[*i];
+	} else if (!strncmp(arg, "--interval=", 11)) {
+		arg += 11;
+	} else if (!strncmp(arg, "-i", 2)) {
+		arg += 2;
+	} else {
+		return 0;
+	}
+	ret = parse_interval(arg, iv);
+	if (ret == -EINVAL) {
+		usage_error("interval '%s' is not a number of seconds", arg);
+		return -1;
+	}
+	if (ret) {
+		usage_error("interval %s is out of range (0, %u] s", arg,
+			    INTERVAL_MAX);
+		return -1;
+	}
+	return 1;
+}
+
+/* Samples the cards, over @iv if not NULL; 0, or EXIT_FAIL with a message */
+static int sample(struct cards *after, const struct timespec *iv)
+{
+	struct cards before = { 0 };
+	struct timespec left;
+
+	if (iv) {
+		if (scan(&before, true))
+			return EXIT_FAIL;
+		left = *iv;
+		while (nanosleep(&left, &left) && errno == EINTR)
+			;
+	}
+	if (scan(after, true)) {
+		free_cards(&before);
+		return EXIT_FAIL;
+	}
+	card_times(after, iv ? &before : NULL);
+	free_cards(&before);
+	if (!after->n) {
+		msg("no vcrypt card (is the vcrypt module loaded?)");
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int cmd_metrics(int argc, char **argv)
+{
+	struct timespec iv;
+	struct cards cs = { 0 };
+	const char *file = NULL;
+	bool interval = false;
+	struct output o;
+	int i, ret;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage_text(stdout);
+			return 0;
+		}
+		ret = interval_option(argc, argv, &i, &iv);
+		if (!ret)
+			ret = file_option(argc, argv, &i, &file);
+		else if (ret > 0)
+			interval = true;
+		if (ret < 0)
+			return EXIT_USAGE;
+		if (ret)
+			continue;
+		if (argv[i][0] == '-')
+			return usage_error("unknown option '%s'", argv[i]);
+		return usage_error("unexpected argument '%s'", argv[i]);
+	}
+	ret = sample(&cs, interval ? &iv : NULL);
+	if (ret)
+		return ret;
+	if (output_open(&o, file)) {
+		free_cards(&cs);
+		return EXIT_FAIL;
+	}
+	print_metrics(o.f, &cs, interval ? &iv : NULL);
+	free_cards(&cs);
+	return output_close(&o) ? EXIT_FAIL : 0;
+}
+
+/* The CDI kind of the slices: devices vcrypt.io/slice=N */
+#define CDI_KIND	"vcrypt.io/slice"
+#define CDI_VERSION	"0.3.0"
+
+/* MAJOR:MINOR of the node of slice @node, from sysfs; 0 or -1 */
+static int slice_devnum(unsigned int node, unsigned int *major,
+			unsigned int *minor)
+{
+	char path[PATH_LEN], buf[VALUE_LEN];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/class/vcrypt/vcrypt%u/dev", sysfs,
+		 node);
+	ret = read_attr(path, buf, sizeof(buf));
+	if (!ret && sscanf(buf, "%u:%u", major, minor) != 2)
+		ret = -EBADMSG;
+	if (ret)
+		msg("%s: %s", path, error_text(ret));
+	return ret ? -1 : 0;
+}
+
+static int cmd_cdi(int argc, char **argv)
+{
+	struct json j = { .pretty = true };
+	struct cards cs = { 0 };
+	const char *file = NULL;
+	unsigned int major, minor;
+	char name[32], node[32];
+	const struct slice *s;
+	struct output o;
+	size_t i, k;
+	int a, ret;
+
+	for (a = 0; a < argc; a++) {
+		if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help")) {
+			usage_text(stdout);
+			return 0;
+		}
+		ret = file_option(argc, argv, &a, &file);
+		if (ret < 0)
+			return EXIT_USAGE;
+		if (ret)
+			continue;
+		if (argv[a][0] == '-')
+			return usage_error("unknown option '%s'", argv[a]);
+		return usage_error("unexpected argument '%s'", argv[a]);
+	}
+	/* A host without cards gets a spec without devices. */
+	if (scan(&cs, true))
+		return EXIT_FAIL;
+	if (output_open(&o, file)) {
+		free_cards(&cs);
+		return EXIT_FAIL;
+	}
+	j.f = o.f;
+	json_open(&j, NULL, '{');
+	json_str(&j, "cdiVersion", CDI_VERSION);
+	json_str(&j, "kind", CDI_KIND);
+	json_open(&j, "devices", '[');
+	for (i = 0; i < cs.n; i++) {
+		for (k = 0; k < cs.card[i].n; k++) {
+			s = &cs.card[i].slices[k];
+			if (slice_devnum(s->node, &major, &minor)) {
+				fclose(o.f);
+				if (file)
+					unlink(o.tmp);
+				free_cards(&cs);
+				return EXIT_FAIL;
+			}
+			snprintf(name, sizeof(name), "%u", s->node);
+			snprintf(node, sizeof(node), "/dev/vcrypt%u", s->node);
+			json_open(&j, NULL, '{');
+			json_str(&j, "name", name);
+			json_open(&j, "containerEdits", '{');
+			json_open(&j, "deviceNodes", '[');
+			json_open(&j, NULL, '{');
+			json_str(&j, "path", node);
+			json_str(&j, "type", "c");
+			json_u64(&j, "major", major);
+			json_u64(&j, "minor", minor);
+			json_str(&j, "permissions", "rw");
+			json_close(&j, '}');
+			json_close(&j, ']');
+			json_close(&j, '}');
+			json_close(&j, '}');
+		}
+	}
+	json_close(&j, ']');
+	json_close(&j, '}');
+	free_cards(&cs);
+	return output_close(&o) ? EXIT_FAIL : 0;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	bool json = opt.json, pretty = opt.pretty, interval = false;
+	struct cards cs = { 0 };
+	struct timespec iv;
+	const char *arg;
+	int i, ret;
+
+	for (i = 0; i < argc; i++) {
+		arg = argv[i];
+		/* "status -j" prints pretty JSON, as it always did */
+		if (!strcmp(arg, "-j") || !strcmp(arg, "--json")) {
+			json = true;
+			pretty = true;
+			continue;
+		}
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			usage_text(stdout);
+			return 0;
+		}
+		ret = interval_option(argc, argv, &i, &iv);
+		if (ret < 0)
+			return EXIT_USAGE;
+		if (ret) {
+			interval = true;
+			continue;
+		}
+		if (arg[0] == '-')
+			return usage_error("unknown option '%s'", arg);
+		return usage_error("unexpected argument '%s'", arg);
+	}
+
+	ret = sample(&cs, interval ? &iv : NULL);
+	if (ret)
+		return ret;
+	if (json)
+		print_json(&cs, interval ? &iv : NULL, pretty);
+	else
+		print_table(&cs, interval ? &iv : NULL);
+	free_cards(&cs);
+	if (fflush(stdout) || ferror(stdout)) {
+		msg("writing the output: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* A user or group name as udev and chown(1) take it */
+static bool good_name(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (!n || n > 32 || s[0] == '-' || s[0] == '.')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '_' || s[i] == '-' || s[i] == '.'))
+			return false;
+	return true;
+}
+
+/*
+ * OWNER[:GROUP] or :GROUP: the names into @user and @group (NAME_LEN
+ * bytes each, "" if not given); -EINVAL if malformed.
+ */
+static int parse_owner(const char *s, char *user, char *group)
+{
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+
+	user[0] = '\0';
+	group[0] = '\0';
+	if (n >= NAME_LEN || (colon && strlen(colon + 1) >= NAME_LEN))
+		return -EINVAL;
+	snprintf(user, NAME_LEN, "%.*s", (int)n, s);
+	if (colon)
+		snprintf(group, NAME_LEN, "%s", colon + 1);
+	if ((user[0] && !good_name(user)) || (colon && !good_name(group)) ||
+	    (!user[0] && !group[0]))
+		return -EINVAL;
+	return 0;
+}
+
+/* A node's MODE: octal, read and write bits only (e.g. 0660) */
+static int parse_mode(const char *s, mode_t *mode)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (!*s || strlen(s) > 4)
+		return -EINVAL;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '7')
+			return -EINVAL;
+		v = v * 8 + (unsigned long)(*p - '0');
+	}
+	if (v & ~0666ul)
+		return -EINVAL;
+	*mode = (mode_t)v;
+	return 0;
+}
+
+/*
+ * The id of user or group @name: a number, or a name looked up in
+ * /etc/passwd or /etc/group; 0 or -ENOENT.
+ */
+static int lookup_id(const char *name, bool group, unsigned int *id)
+{
+	unsigned long v;
+	struct passwd *pw;
+	struct group *gr;
+	int ret = -ENOENT;
+	FILE *f;
+
+	if (!parse_uint(name, 0, UINT_MAX - 1, &v)) {
+		*id = (unsigned int)v;
+		return 0;
+	}
+	f = fopen(group ? "/etc/group" : "/etc/passwd", "re");
+	if (!f)
+		return -ENOENT;
+	if (group) {
+		while (ret && (gr = fgetgrent(f)))
+			if (!strcmp(gr->gr_name, name)) {
+				*id = gr->gr_gid;
+				ret = 0;
+			}
+	} else {
+		while (ret && (pw = fgetpwent(f)))
+			if (!strcmp(pw->pw_name, name)) {
+				*id = pw->pw_uid;
+				ret = 0;
+			}
+	}
+	fclose(f);
+	return ret;
+}
+
+static int cmd_owner(int argc, char **argv)
+{
+	const char *args[2] = { NULL, NULL }, *mode_arg = NULL, *arg;
+	char user[NAME_LEN], group[NAME_LEN], path[PATH_LEN];
+	unsigned int uid = (unsigned int)-1, gid = (unsigned int)-1;
+	unsigned int major, minor;
+	mode_t mode = 0;
+	long node, card;
+	struct stat st;
+	int i, n = 0, ret;
+
+	for (i = 0; i < argc; i++) {
+		arg = argv[i];
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			usage_text(stdout);
+			return 0;
+		}
+		if (!strcmp(arg, "-m") || !strcmp(arg, "--mode")) {
+			if (++i == argc)
+				return usage_error("%s needs MODE", arg);
+			mode_arg = argv[i];
+		} else if (!strncmp(arg, "--mode=", 7)) {
+			mode_arg = arg + 7;
+		} else if (!strncmp(arg, "-m", 2)) {
+			mode_arg = arg + 2;
+		} else if (arg[0] == '-' && !(arg[1] >= '0' && arg[1] <= '9')) {
+			return usage_error("unknown option '%s'", arg);
+		} else if (n < 2) {
+			args[n++] = arg;
+		} else {
+			return usage_error("unexpected argument '%s'", arg);
+		}
+	}
+	if (n < 2)
+		return usage_error("needs SLICE and OWNER[:GROUP]");
+	if (parse_slice(args[0], &node, &card))
+		return usage_error("'%s' is not a slice: give N, vcryptN or /dev/vcryptN",
+				   args[0]);
+	if (card >= 0)
+		return usage_error("the host slice has no node to own");
+	if (parse_owner(args[1], user, group))
+		return usage_error("'%s' is not OWNER[:GROUP]", args[1]);
+	if (mode_arg && parse_mode(mode_arg, &mode))
+		return usage_error("mode '%s' is not octal read and write bits (e.g. 0660)",
+				   mode_arg);
+	if (user[0] && lookup_id(user, false, &uid)) {
+		msg("no user %s", user);
+		return EXIT_FAIL;
+	}
+	if (group[0] && lookup_id(group, true, &gid)) {
+		msg("no group %s", group);
+		return EXIT_FAIL;
+	}
+
+	/* Only the node of that slice: the device number must match sysfs. */
+	snprintf(path, sizeof(path), "%s/class/vcrypt/vcrypt%ld", sysfs, node);
+	if (stat(path, &st)) {
+		msg("no slice vcrypt%ld (see vcryptctl status)", node);
+		return EXIT_FAIL;
+	}
+	if (slice_devnum((unsigned int)node, &major, &minor))
+		return EXIT_FAIL;
+	snprintf(path, sizeof(path), "%s/vcrypt%ld", devdir, node);
+	if (lstat(path, &st)) {
+		msg("%s: %s", path, strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != major ||
+	    minor(st.st_rdev) != minor) {
+		msg("%s is not the node of slice vcrypt%ld (%u:%u)", path,
+		    node, major, minor);
+		return EXIT_FAIL;
+	}
+	if (lchown(path, uid, gid) || (mode_arg && chmod(path, mode))) {
+		ret = -errno;
+		msg("%s: %s%s", path, strerror(-ret), write_hint(ret));
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* The owners file of the udev rules: SLICE OWNER[:GROUP] [MODE] */
+#define OWNERS_FILE	"/etc/vcrypt/owners"
+
+/*
+ * Whether SLICE of the owners file names the slice with node @node, index
+ * @index on the card @pci: N, vcryptN, /dev/vcryptN or PCI/INDEX.
+ */
+static int owners_match(const char *slice, unsigned long node,
+			unsigned long index, const char *pci)
+{
+	char buf[NAME_LEN], want[NAME_LEN];
+	const char *slash = strchr(slice, '/');
+	unsigned long v;
+	long n, c;
+	size_t len;
+
+	if (slash && strncmp(slice, "/dev/", 5)) {
+		len = (size_t)(slash - slice);
+		if (len >= sizeof(buf))
+			return -EINVAL;
+		snprintf(buf, sizeof(buf), "%.*s", (int)len, slice);
+		if (parse_card(buf, want, &c) || !want[0] ||
+		    parse_uint(slash + 1, 0, SLICES_MAX - 1, &v))
+			return -EINVAL;
+		return !strcmp(want, pci) && v == index;
+	}
+	if (parse_slice(slice, &n, &c) || c >= 0)
+		return -EINVAL;
+	return (unsigned long)n == node;
+}
+
+/*
+ * For the udev rules: the card and index of slice NAME (vcryptN) and,
+ * from the owners file, its owner, group and mode, as udev properties.
+ */
+static int cmd_udev(int argc, char **argv)
+{
+	const char *env = getenv("VCRYPTCTL_OWNERS");
+	const char *file = env && *env ? env : OWNERS_FILE;
+	char path[PATH_LEN], link[PATH_LEN], line[512];
+	char user[NAME_LEN], group[NAME_LEN], pci[NAME_LEN];
+	char owner[NAME_LEN] = "", grp[NAME_LEN] = "", mode[8] = "";
+	char *f[4], *save;
+	unsigned int lineno = 0;
+	unsigned long node;
+	__u64 index;
+	mode_t m;
+	ssize_t n;
+	FILE *fp;
+	int k, ret;
+
+	if (argc != 1 || strncmp(argv[0], "vcrypt", 6) ||
+	    argv[0][6] < '0' || argv[0][6] > '9' ||
+	    parse_uint(argv[0] + 6, 0, NODE_MAX, &node))
+		return usage_error("needs NAME, vcryptN");
+	snprintf(path, sizeof(path), "%s/class/vcrypt/%s/slice", sysfs,
+		 argv[0]);
+	ret = read_u64(path, &index);
+	if (ret) {
+		msg("%s: %s", path, error_text(ret));
+		return EXIT_FAIL;
+	}
+	snprintf(path, sizeof(path), "%s/class/vcrypt/%s/device", sysfs,
+		 argv[0]);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0) {
+		msg("%s: %s", path, strerror(errno));
+		return EXIT_FAIL;
+	}
+	link[n] = '\0';
+	snprintf(pci, sizeof(pci), "%.*s", NAME_LEN - 1,
+		 strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+
+	fp = fopen(file, "re");
+	if (!fp && errno != ENOENT) {
+		msg("%s: %s", file, strerror(errno));
+		return EXIT_FAIL;
+	}
+	while (fp && fgets(line, sizeof(line), fp)) {
+		lineno++;
+		if (!strchr(line, '\n') && !feof(fp)) {
+			msg("%s:%u: line too long", file, lineno);
+			goto bad;
+		}
+		*strchrnul(line, '#') = '\0';
+		for (k = 0; k < 4; k++)
+			f[k] = strtok_r(k ? NULL : line, " \t\n", &save);
+		if (!f[0])
+			continue;
+		ret = f[1] ? owners_match(f[0], node, index, pci) : -EINVAL;
+		if (ret < 0 || f[3] || parse_owner(f[1], user, group) ||
+		    (f[2] && parse_mode(f[2], &m))) {
+			msg("%s:%u: not SLICE OWNER[:GROUP] [MODE]", file,
+			    lineno);
+			goto bad;
+		}
+		if (!ret || owner[0] || grp[0])
+			continue;	/* the first line of a slice counts */
+		snprintf(owner, sizeof(owner), "%s", user);
+		snprintf(grp, sizeof(grp), "%s", group);
+		if (f[2])
+			snprintf(mode, sizeof(mode), "%04o", (unsigned int)m);
+	}
+	if (fp)
+		fclose(fp);
+	printf("VCRYPT_CARD=%s\nVCRYPT_SLICE=%llu\n", pci, index);
+	if (owner[0])
+		printf("VCRYPT_OWNER=%s\n", owner);
+	if (grp[0])
+		printf("VCRYPT_GROUP=%s\n", grp);
+	if (mode[0])
+		printf("VCRYPT_MODE=%s\n", mode);
+	return fflush(stdout) ? EXIT_FAIL : 0;
+bad:
+	fclose(fp);
+	return EXIT_FAIL;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "status", cmd_status },
+	{ "slices", cmd_slices },
+	{ "weight", cmd_weight },
+	{ "owner", cmd_owner },
+	{ "metrics", cmd_metrics },
+	{ "cdi", cmd_cdi },
+	{ "udev", cmd_udev },
+};
+
 int main(int argc, char **argv)
 {
 	const char *env = getenv("VCRYPTCTL_SYSFS");
+	const char *arg;
+	size_t k;
+	int i;
 
 	if (env && *env)
 		sysfs = env;
-	if (argc < 2)
+	env = getenv("VCRYPTCTL_DEV");
+	if (env && *env)
+		devdir = env;
+	/* Global options, before the command, as ip(8) and devlink(8) take */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		arg = argv[i];
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			usage_text(stdout);
+			return 0;
+		}
+		if (!strcmp(arg, "-V") || !strcmp(arg, "--version")) {
+			printf("vcryptctl %s (vcrypt ABI %u.%u)\n",
+			       VCRYPTCTL_VERSION, VCRYPT_ABI_VERSION >> 16,
+			       VCRYPT_ABI_VERSION & 0xffff);
+			return 0;
+		}
+		if (!strcmp(arg, "--"))
+			break;
+		if (!strcmp(arg, "-j") || !strcmp(arg, "--json"))
+			opt.json = true;
+		else if (!strcmp(arg, "-p") || !strcmp(arg, "--pretty"))
+			opt.pretty = true;
+		else
+			return usage_error("unknown option '%s'", arg);
+	}
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	if (i == argc)
 		return usage_error("missing COMMAND");
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage_text(stdout);
-		return 0;
+	for (k = 0; k < ARRAY_SIZE(commands); k++) {
+		if (strcmp(argv[i], commands[k].name))
+			continue;
+		cmd = argv[i];
+		return commands[k].fn(argc - i - 1, argv + i + 1);
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("vcryptctl %s (vcrypt ABI %u.%u)\n", VCRYPTCTL_VERSION,
-		       VCRYPT_ABI_VERSION >> 16, VCRYPT_ABI_VERSION & 0xffff);
-		return 0;
-	}
-	if (argv[1][0] == '-')
-		return usage_error("unknown option '%s'", argv[1]);
-	cmd = argv[1];
-	if (!strcmp(cmd, "status"))
-		return cmd_status(argc - 2, argv + 2);
-	if (!strcmp(cmd, "slices"))
-		return cmd_slices(argc - 2, argv + 2);
-	if (!strcmp(cmd, "weight"))
-		return cmd_weight(argc - 2, argv + 2);
-	cmd = "vcryptctl";
-	return usage_error("unknown command '%s'", argv[1]);
+	return usage_error("unknown command '%s'", argv[i]);
 }
