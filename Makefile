@@ -23,8 +23,18 @@ endif
 
 CHECKPATCH	:= $(KERNEL_DIR)/src/scripts/checkpatch.pl
 
+# The version of the driver, vcryptctl and the package: dkms.conf's
+VERSION		:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DESTDIR		?=
+TOOLS_OUTPUT	?= $(BUILD)/tools
+# What DKMS builds the module from, in /usr/src/vcrypt-$(VERSION)
+DKMS_FILES	:= Kbuild dkms.conf LICENSE include/uapi/linux/vcrypt.h \
+		   drivers/crypto/vcrypt/Makefile drivers/crypto/vcrypt/Kconfig \
+		   $(filter-out %.mod.c,$(wildcard drivers/crypto/vcrypt/*.[ch]))
+
 .PHONY: all module tools deps kernel qemu guest run check bench vm-run clean \
 	debug-kernel debug-module
+.PHONY: install install-dkms deb
 
 all: module tools
 
@@ -87,6 +97,31 @@ check: guest
 # Documentation/bench/report.md and its plots, see Documentation/bench.rst.
 bench: guest
 	bash tools/vcrypt-bench/report.sh
+
+# The module's source for DKMS: then "dkms install vcrypt/$(VERSION)"
+# builds and installs it for the running kernel, and every kernel
+# installed later (Documentation/admin-guide.rst).
+install-dkms:
+	for f in $(DKMS_FILES); do \
+		install -D -m 0644 $$f $(DESTDIR)/usr/src/vcrypt-$(VERSION)/$$f || exit 1; \
+	done
+
+# What the Debian package holds: vcryptctl with its man page and bash
+# completion, the udev rules and their owners file, the tmpfiles entry of
+# /run/cdi, and the DKMS source.
+install: install-dkms
+	$(MAKE) -C tools/vcryptctl install PREFIX=/usr OUTPUT=$(TOOLS_OUTPUT)
+	install -D -m 0644 tools/vcryptctl/vcryptctl.bash-completion \
+		$(DESTDIR)/usr/share/bash-completion/completions/vcryptctl
+	install -D -m 0644 tools/udev/60-vcrypt.rules \
+		$(DESTDIR)/usr/lib/udev/rules.d/60-vcrypt.rules
+	install -D -m 0644 tools/udev/vcrypt.tmpfiles \
+		$(DESTDIR)/usr/lib/tmpfiles.d/vcrypt.conf
+	install -D -m 0644 tools/udev/owners $(DESTDIR)/etc/vcrypt/owners
+
+# build/deb/vcrypt_$(VERSION)_<arch>.deb, with Debian's own tools
+deb: $(HOST_DEPS)
+	bash scripts/mkdeb.sh $(BUILD)/deb
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
