@@ -7,7 +7,10 @@
 # flex, bison), the deb-src entries used to fetch the sources of QEMU and
 # libkcapi, and the
 # programs the test guest runs besides busybox (Debian's kcapi-tools,
-# bash, perl and openssl for libkcapi's test suite). Idempotent; needs root.
+# bash, perl and openssl for libkcapi's test suite; crun for the container
+# test), and what building and checking the Debian package needs
+# (debhelper, dh-dkms, dkms, udev's udevadm, man-db). Idempotent; needs
+# root.
 
 set -euo pipefail
 
@@ -47,7 +50,8 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	libglib2.0-dev libpixman-1-dev libfdt-dev nettle-dev zlib1g-dev \
 	busybox-static cpio xz-utils zstd kmod sparse perl dwarves gnuplot-nox \
 	seabios qemu-system-data \
-	kcapi-tools libkcapi1 openssl bash perl-base coreutils >/dev/null
+	kcapi-tools libkcapi1 openssl bash perl-base coreutils \
+	crun debhelper dh-dkms dkms dpkg-dev fakeroot udev man-db >/dev/null
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	-t bookworm-backports meson python3-pycotap >/dev/null
 

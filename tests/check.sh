@@ -7,6 +7,8 @@
 #   lint    checkpatch --strict on every C file of the product and of the
 #           tests, and a sparse (C=2) W=1 build of the module that must
 #           give no warning
+#   package the Debian package on the host (tests/package.sh): make deb,
+#           install, vcryptctl, udev rules, a real dkms build, purge
 #   guest   the selftests in the test guest (tests/vm/vm-run.sh run-tests);
 #           an oops, WARNING, BUG, hang and so on in the kernel console
 #           fails this stage
@@ -18,7 +20,7 @@
 #
 # Usage: tests/check.sh [STAGE...]   (after make module qemu kernel; the
 #   debug stage builds the debug kernel itself, in the background)
-#   with no STAGE, all five; e.g. "tests/check.sh lint" for make lint
+#   with no STAGE, all of them; e.g. "tests/check.sh lint" for make lint
 #
 # Environment: BUILD (default <repo>/build), KDIR (kernel build directory
 # for the sparse build, default $BUILD/kernel/kdir), and what vm-run.sh
@@ -87,6 +89,10 @@ stage_qtest() {
 
 stage_tools() {
 	run_tap tools make -s -C tools/vcryptctl check
+}
+
+stage_package() {
+	run_tap package bash tests/package.sh
 }
 
 stage_lint() {
@@ -256,12 +262,13 @@ stage_debug() {
 		"$debug_env RUN_TESTS_EXCLUDE='$exclude' run-tests" $debug_suites
 }
 
-stages=${*:-qtest tools lint guest debug}
+stages=${*:-qtest tools lint package guest debug}
 for stage in $stages; do
 	case $stage in
-	qtest | tools | lint | guest | debug) ;;
+	qtest | tools | lint | package | guest | debug) ;;
 	*)
-		echo "check: unknown stage $stage (qtest, tools, lint, guest, debug)" >&2
+		echo "check: unknown stage $stage (qtest, tools, lint, package, guest," \
+		     "debug)" >&2
 		exit 2
 		;;
 	esac
