@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: every test of vcrypt, in five stages.
+# make check: every test of vcrypt, in six stages.
 #   qtest   the QEMU device model's qtest (qemu-model/run-qtest.sh)
 #   tools   vcryptctl's own tests on a fake sysfs tree (host side)
 #   lint    checkpatch --strict on every C file of the product and of the
