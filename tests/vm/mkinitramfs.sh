@@ -12,7 +12,8 @@
 # /lib/modules/vcrypt/. For the kernel crypto API tests it also holds
 # Debian's kcapi-tools, bash, perl and openssl (with their shared libraries
 # and the dynamic loader), libkcapi's upstream test suite in
-# /usr/libexec/libkcapi/ (scripts/fetch-libkcapi.sh), the AF_ALG and
+# /usr/libexec/libkcapi/ (scripts/fetch-libkcapi.sh), Debian's crun
+# (an OCI runtime, for the container test), the AF_ALG and
 # crypto modules those tests use, loaded before vcrypt.ko, and tcrypt.ko
 # (not loaded). It is rebuilt only when something in it changed; vm-run.sh
 # appends the per-run command as a second cpio archive.
@@ -126,6 +127,9 @@ lk=/usr/libexec/libkcapi
 for prog in md5sum sha1sum sha256sum sha384sum sha512sum; do
 	ship_dynamic "/usr/bin/$prog" "$lk/coreutils/$prog"
 done
+
+# Debian's crun, the OCI runtime container.sh starts a container with
+ship_dynamic /usr/bin/crun /usr/bin/crun
 
 # libkcapi's test suite as its test-invocation.sh finds it in the source
 # tree (test/test-is-local): the scripts in test/, the programs in bin/;
