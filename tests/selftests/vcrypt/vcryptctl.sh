@@ -7,7 +7,9 @@
 # the slice, host slice or card is named; every bad argument gives exit
 # status 2 and a message, before sysfs is touched; an operation that fails
 # gives 1 and a message; another user than root may look but not change
-# (EACCES: run through nobody).
+# (EACCES: run through nobody). The global options, metrics and the CDI
+# spec show what sysfs holds; owner gives a node to nobody, who can then
+# open it.
 #
 # vcryptctl and nobody are taken from this script's directory, else PATH.
 # Prints TAP; exits non-zero if a check failed.
@@ -374,5 +376,71 @@ expect_file "$slices" "$cnt"
 run_nobody 1 slices 0
 expect_file "$slices" "$cnt"
 run_nobody 2 weight "$base" 0
+
+# Global options: -j compact JSON on one line, -j -p what status -j prints
+run 0 -j status
+if [ "$(wc -l <"$tmp/out")" -eq 1 ] && grep -q '"pci":"'"$bdf"'"' "$tmp/out"; then
+	ok "-j status: one line of JSON"
+else
+	not_ok "-j status: one line of JSON"
+fi
+run 0 -j -p status
+expect_out '^  "cards": \[$'
+
+# Metrics: what sysfs holds, in the Prometheus text format
+run 0 metrics
+lbl="card=\"$bdf\",slice=\"0\",node=\"/dev/vcrypt$base\""
+for attr in weight:vcrypt_slice_weight \
+	    completed_ops:vcrypt_slice_operations_total \
+	    completed_bytes:vcrypt_slice_bytes_total \
+	    errors:vcrypt_slice_errors_total; do
+	expect_out "^${attr#*:}\\{$lbl\\} $(cat "$class/vcrypt$base/${attr%%:*}")$"
+done
+expect_out "^vcrypt_card_slices\\{card=\"$bdf\"\\} $cnt$"
+expect_out "^# TYPE vcrypt_card_card_time_seconds_total counter$"
+expect_out "^vcrypt_slice_weight\\{card=\"$bdf\",slice=\"host\",node=\"vcrypt-host$card\"\\} "
+run 0 metrics -i 0.5
+expect_out "^vcrypt_card_utilization_ratio\\{card=\"$bdf\"\\} [01]\\.[0-9]{6}$"
+
+# The CDI spec: each slice's device number, as the kernel has it
+run 0 cdi
+dev=$(cat "$class/vcrypt$base/dev")
+if awk -v name="\"$base\"," '$1 == "\"name\":" { d = ($2 == name) }
+	d && $1 == "\"major\":" { maj = $2 + 0 }
+	d && $1 == "\"minor\":" { print maj ":" $2 + 0; exit }' "$tmp/out" |
+   grep -qx "$dev"; then
+	ok "cdi: vcrypt.io/slice=$base is $dev"
+else
+	not_ok "cdi: vcrypt.io/slice=$base is $dev"
+fi
+
+# Owner: nobody cannot open a slice until its node is given to nobody
+node=/dev/vcrypt$base
+if "$nobody" sh -c "exec 3<>$node" 2>/dev/null; then
+	not_ok "nobody cannot open $node (root 0600)"
+else
+	ok "nobody cannot open $node (root 0600)"
+fi
+run 0 owner "$base" 65534:65534 -m 0660
+expect_file_stat() {
+	got=$(stat -c '%u:%g %a' "$1")
+	if [ "$got" = "$2" ]; then
+		ok "$1 is $2"
+	else
+		not_ok "$1 is $2 (got $got)"
+	fi
+}
+expect_file_stat "$node" "65534:65534 660"
+if "$nobody" sh -c "exec 3<>$node"; then
+	ok "nobody opens $node"
+else
+	not_ok "nobody opens $node"
+fi
+run_nobody 1 owner "$base" 0
+expect_err "Operation not permitted"
+run 0 owner "$base" 0:0 -m 0600
+expect_file_stat "$node" "0:0 600"
+run 1 owner 99999 0
+expect_err "no slice vcrypt99999"
 
 tap_end vcryptctl.sh
