@@ -9,7 +9,8 @@
 #           give no warning
 #   package the Debian package on the host (tests/package.sh): make deb,
 #           install, vcryptctl, udev rules, a real dkms build, purge
-#   guest   the selftests in the test guest (tests/vm/vm-run.sh run-tests);
+#   guest   the selftests in the test guest (tests/vm/vm-run.sh run-tests),
+#           then the trace of card faults (tests/vm/trace-faults.sh);
 #           an oops, WARNING, BUG, hang and so on in the kernel console
 #           fails this stage
 #   debug   a sparse W=1 build of the module with its KUnit suites for
@@ -193,6 +194,9 @@ stage_guest() {
 	# Each test has its own limit (run-tests); this bounds the whole run.
 	run_guest guest env VM_TIMEOUT="${VM_TIMEOUT:-1800}" \
 		bash tests/vm/vm-run.sh run-tests
+	# The card's faults in the trace, in a guest of their own: the host
+	# injects them through QMP.
+	run_tap guest-faults bash tests/vm/trace-faults.sh
 }
 
 # The suites of the debug stage, in the order they run, one a line: tests
