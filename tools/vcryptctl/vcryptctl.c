@@ -1953,7 +1953,7 @@ static int cmd_udev(int argc, char **argv)
 			msg("%s:%u: line too long", file, lineno);
 			goto bad;
 		}
-		*strchrnul(line, '#') = '\0';
+		line[strcspn(line, "#")] = '\0';
 		for (k = 0; k < 4; k++)
 			f[k] = strtok_r(k ? NULL : line, " \t\n", &save);
 		if (!f[0])
