@@ -64,6 +64,13 @@ void vcrypt_sessions_destroy(struct vcrypt_sessions *ss)
  * @caps: the card's VCRYPT_REG_CAPS
  * @usn: the caller's struct vcrypt_session_new; its handle is set
  *
+ * The session becomes visible under its handle only once the handle has
+ * been written back, and is never taken back afterwards: the handle is
+ * first reserved (a NULL entry, which neither VCRYPT_IOC_SESSION_FREE nor a
+ * request can see), then written to user space, and only then is the
+ * session stored in it. A failed write releases the reservation, which
+ * nothing else can have touched.
+ *
  * Return: 0; -EINVAL for a non-zero flag or reserved field, an unknown
  * algorithm or a bad key length; -EOPNOTSUPP for an algorithm the card
  * lacks; -ENOSPC if the file has VCRYPT_SESSIONS_MAX sessions; -EFAULT;
@@ -98,7 +105,7 @@ int vcrypt_session_new(struct vcrypt_sessions *ss, u32 caps,
 		goto err_free;
 	}
 
-	ret = xa_alloc(&ss->xa, &handle, s, XA_LIMIT(1, VCRYPT_SESSIONS_MAX),
+	ret = xa_alloc(&ss->xa, &handle, NULL, XA_LIMIT(1, VCRYPT_SESSIONS_MAX),
 		       GFP_KERNEL);
 	if (ret) {
 		if (ret == -EBUSY)
@@ -106,10 +113,12 @@ int vcrypt_session_new(struct vcrypt_sessions *ss, u32 caps,
 		goto err_free;
 	}
 	if (put_user(handle, &usn->handle)) {
-		xa_erase(&ss->xa, handle);
+		xa_release(&ss->xa, handle);
 		ret = -EFAULT;
 		goto err_free;
 	}
+	/* The entry exists: storing into it allocates nothing, cannot fail. */
+	xa_store(&ss->xa, handle, s, GFP_KERNEL);
 	return 0;
 
 err_free:
@@ -122,6 +131,9 @@ err_free:
  * @ss: the file's sessions
  * @uhandle: the caller's handle
  *
+ * A handle that VCRYPT_IOC_SESSION_NEW has reserved but not yet filled is
+ * no session: it is left alone.
+ *
  * Return: 0; -ENOENT if the file has no such session; -EFAULT.
  */
 int vcrypt_session_free(struct vcrypt_sessions *ss, u32 __user *uhandle)
@@ -131,7 +143,11 @@ int vcrypt_session_free(struct vcrypt_sessions *ss, u32 __user *uhandle)
 
 	if (get_user(handle, uhandle))
 		return -EFAULT;
-	s = xa_erase(&ss->xa, handle);
+	xa_lock(&ss->xa);
+	s = xa_load(&ss->xa, handle);
+	if (s)
+		__xa_erase(&ss->xa, handle);
+	xa_unlock(&ss->xa);
 	if (!s)
 		return -ENOENT;
 	vcrypt_session_destroy(s);
