@@ -291,7 +291,8 @@ static int vcrypt_file_req_wait(struct vcrypt_file_req *fr)
 
 /*
  * Runs one operation and waits for it. Synchronous whatever O_NONBLOCK,
- * it also waits for room in the file.
+ * it also waits for room in the file. The operation is read once; an
+ * out_len that cannot be written fails the call before anything runs.
  */
 static int vcrypt_ioctl_op(struct vcrypt_file *f, void __user *arg)
 {
@@ -306,6 +307,8 @@ static int vcrypt_ioctl_op(struct vcrypt_file *f, void __user *arg)
 		return -EFAULT;
 	if (memchr_inv(o.reserved, 0, sizeof(o.reserved)))
 		return -EINVAL;
+	if (put_user(0, &uop->out_len))
+		return -EFAULT;
 	ret = vcrypt_user_check_alg(vcrypt_file_slice(f)->sched->caps, o.alg);
 	if (ret)
 		return ret;
@@ -392,7 +395,8 @@ static int vcrypt_submit_one(struct vcrypt_file *f,
  * Queues the requests in order until one fails or, once one is queued, the
  * file is full: only the first request waits for room in a blocking file.
  * done is set to the number queued; the call fails only if none was, with
- * the first request's error.
+ * the first request's error. Each request is read once. A done that
+ * cannot be written fails the call before anything is queued.
  */
 static int vcrypt_ioctl_submit(struct vcrypt_file *f, void __user *arg,
 			       bool nonblock)
@@ -408,6 +412,8 @@ static int vcrypt_ioctl_submit(struct vcrypt_file *f, void __user *arg,
 	if (!sub.count || sub.count > VCRYPT_MAX_BATCH ||
 	    memchr_inv(sub.reserved, 0, sizeof(sub.reserved)))
 		return -EINVAL;
+	if (put_user(0, &usub->done))
+		return -EFAULT;
 
 	ureqs = u64_to_user_ptr(sub.reqs);
 	for (done = 0; done < sub.count; done++) {
