@@ -5,14 +5,22 @@
  * The card reads the source and writes the destination in the caller's
  * own pages: they are pinned when the request is queued and unpinned when
  * it completes, so that completion needs nothing of the caller's process.
+ * The pins are long-term (FOLL_LONGTERM: a request may wait behind other
+ * slices for as long as they keep the card busy) and are charged to the
+ * submitting process's RLIMIT_MEMLOCK through its mm->pinned_vm, as vfio,
+ * io_uring and RDMA charge theirs; the charge is dropped when the pages
+ * are unpinned, in whatever context.
  * A buffer over more discontiguous pages than the card's SG tables hold (a
  * misaligned buffer of nearly MAX_DATA) has the bytes of its first pages
  * in a kernel copy, so that the rest fits: copied from the pinned pages
  * when queued (source), or to them on completion (destination).
  */
+#include <linux/capability.h>
 #include <linux/errno.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <crypto/sha2.h>
@@ -220,9 +228,43 @@ static int vcrypt_umem_head(struct vcrypt_umem *um, bool write, u32 max_sge)
 	return 0;
 }
 
-static int vcrypt_umem_get(struct vcrypt_umem *um, u64 uaddr, u32 len,
-			   bool write, u32 max_sge)
+/*
+ * Charges @npages to the pinned_vm of the caller's mm, within its
+ * RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK; the map keeps the mm.
+ */
+static int vcrypt_umap_charge(struct vcrypt_umap *map, unsigned long npages)
 {
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	s64 pinned;
+
+	if (!map->mm) {
+		map->mm = current->mm;
+		mmgrab(map->mm);
+	}
+	pinned = atomic64_add_return(npages, &map->mm->pinned_vm);
+	if (pinned > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(npages, &map->mm->pinned_vm);
+		return -ENOMEM;
+	}
+	map->pinned += npages;
+	return 0;
+}
+
+/* Drops the charge of every page of @map; any context that may sleep. */
+static void vcrypt_umap_uncharge(struct vcrypt_umap *map)
+{
+	if (!map->mm)
+		return;
+	atomic64_sub(map->pinned, &map->mm->pinned_vm);
+	mmdrop(map->mm);
+	map->mm = NULL;
+	map->pinned = 0;
+}
+
+static int vcrypt_umem_get(struct vcrypt_umap *map, struct vcrypt_umem *um,
+			   u64 uaddr, u32 len, bool write, u32 max_sge)
+{
+	unsigned int gup = FOLL_LONGTERM | (write ? FOLL_WRITE : 0);
 	unsigned int n;
 	int pinned, ret;
 
@@ -233,12 +275,14 @@ static int vcrypt_umem_get(struct vcrypt_umem *um, u64 uaddr, u32 len,
 
 	um->offset = offset_in_page(uaddr);
 	n = DIV_ROUND_UP(um->offset + len, PAGE_SIZE);
+	ret = vcrypt_umap_charge(map, n);
+	if (ret)
+		return ret;
 	um->pages = kvmalloc_array(n, sizeof(*um->pages), GFP_KERNEL);
 	if (!um->pages)
 		return -ENOMEM;
 
-	pinned = pin_user_pages_fast(uaddr & PAGE_MASK, n,
-				     write ? FOLL_WRITE : 0, um->pages);
+	pinned = pin_user_pages_fast(uaddr & PAGE_MASK, n, gup, um->pages);
 	if (pinned != n) {
 		ret = pinned < 0 ? pinned : -EFAULT;
 		if (pinned > 0)
@@ -298,10 +342,12 @@ static struct scatterlist *vcrypt_umem_sg(struct vcrypt_umem *um)
  * @max_sge: entries of the card's SG tables
  *
  * Copies the IV and pins the source and as much of the destination as the
- * result needs. Process context, in the caller's process.
+ * result needs, charging the pages to the caller's RLIMIT_MEMLOCK. Process
+ * context, in the caller's process.
  *
- * Return: 0, or a negative errno (-EFAULT for a bad user pointer) and then
- * nothing is left pinned.
+ * Return: 0, or a negative errno (-EFAULT for a bad user pointer, -ENOMEM
+ * past RLIMIT_MEMLOCK without CAP_IPC_LOCK) and then nothing is left
+ * pinned or charged.
  */
 int vcrypt_user_map(struct vcrypt_umap *map, struct vcrypt_cmd *cmd,
 		    const struct vcrypt_uop *op, u32 max_sge)
@@ -320,12 +366,14 @@ int vcrypt_user_map(struct vcrypt_umap *map, struct vcrypt_cmd *cmd,
 	cmd->src_len = op->src_len;
 	cmd->dst_len = out_len;
 
-	ret = vcrypt_umem_get(&map->src, op->src, op->src_len, false, max_sge);
-	if (ret)
-		return ret;
-	ret = vcrypt_umem_get(&map->dst, op->dst, out_len, true, max_sge);
+	ret = vcrypt_umem_get(map, &map->src, op->src, op->src_len, false,
+			      max_sge);
+	if (!ret)
+		ret = vcrypt_umem_get(map, &map->dst, op->dst, out_len, true,
+				      max_sge);
 	if (ret) {
 		vcrypt_umem_put(&map->src, false, 0);
+		vcrypt_umap_uncharge(map);
 		return ret;
 	}
 
@@ -339,10 +387,11 @@ int vcrypt_user_map(struct vcrypt_umap *map, struct vcrypt_cmd *cmd,
  * @map: the buffers
  * @out_len: bytes of result to deliver to the destination
  *
- * Process context; any process.
+ * Unpins the pages and drops their charge. Process context; any process.
  */
 void vcrypt_user_unmap(struct vcrypt_umap *map, u32 out_len)
 {
 	vcrypt_umem_put(&map->src, false, 0);
 	vcrypt_umem_put(&map->dst, true, out_len);
+	vcrypt_umap_uncharge(map);
 }

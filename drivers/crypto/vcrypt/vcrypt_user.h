@@ -11,6 +11,7 @@
 #include <linux/xarray.h>
 #include <linux/vcrypt.h>
 
+struct mm_struct;
 struct page;
 struct vcrypt_cmd;
 
@@ -74,10 +75,15 @@ struct vcrypt_umem {
  * struct vcrypt_umap - the user buffers of one request
  * @src: the source
  * @dst: the destination, as long as the result
+ * @mm: the submitter's memory, whose pinned_vm @pinned is charged to, with
+ *	a reference (mmgrab()) until the pages are unpinned; or NULL
+ * @pinned: pages charged to @mm->pinned_vm
  */
 struct vcrypt_umap {
 	struct vcrypt_umem src;
 	struct vcrypt_umem dst;
+	struct mm_struct *mm;
+	unsigned long pinned;
 };
 
 /**
