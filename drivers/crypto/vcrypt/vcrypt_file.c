@@ -200,7 +200,7 @@ static struct vcrypt_file_req *vcrypt_file_req_alloc(struct vcrypt_file *f,
 {
 	struct vcrypt_file_req *fr;
 
-	fr = kmem_cache_zalloc(vcrypt_file_req_cache, GFP_KERNEL);
+	fr = kmem_cache_zalloc(vcrypt_file_req_cache, GFP_KERNEL_ACCOUNT);
 	if (!fr)
 		return NULL;
 	fr->job.done = vcrypt_file_req_done;
@@ -548,7 +548,7 @@ static int vcrypt_file_open(struct inode *inode, struct file *file)
 	struct vcrypt_file *f;
 	int ret;
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
 	kref_init(&f->ref);
@@ -582,7 +582,7 @@ static int vcrypt_file_close(struct inode *inode, struct file *file)
  * vcrypt_file_init() - create the slab cache of file requests
  *
  * The key and the IV of a request's command are copied from and to user
- * space.
+ * space. Requests are charged to the memory cgroup of their submitter.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -595,7 +595,8 @@ int vcrypt_file_init(void)
 		kmem_cache_create_usercopy("vcrypt_file_req",
 					   sizeof(struct vcrypt_file_req),
 					   __alignof__(struct vcrypt_file_req),
-					   0, start, end - start, NULL);
+					   SLAB_ACCOUNT, start, end - start,
+					   NULL);
 	return vcrypt_file_req_cache ? 0 : -ENOMEM;
 }
 

@@ -95,7 +95,7 @@ int vcrypt_session_new(struct vcrypt_sessions *ss, u32 caps,
 	if (ret)
 		return ret;
 
-	s = kmalloc(struct_size(s, key, sn.key_len), GFP_KERNEL);
+	s = kmalloc(struct_size(s, key, sn.key_len), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
 	s->alg = sn.alg;
@@ -106,7 +106,7 @@ int vcrypt_session_new(struct vcrypt_sessions *ss, u32 caps,
 	}
 
 	ret = xa_alloc(&ss->xa, &handle, NULL, XA_LIMIT(1, VCRYPT_SESSIONS_MAX),
-		       GFP_KERNEL);
+		       GFP_KERNEL_ACCOUNT);
 	if (ret) {
 		if (ret == -EBUSY)
 			ret = -ENOSPC;
@@ -118,7 +118,7 @@ int vcrypt_session_new(struct vcrypt_sessions *ss, u32 caps,
 		goto err_free;
 	}
 	/* The entry exists: storing into it allocates nothing, cannot fail. */
-	xa_store(&ss->xa, handle, s, GFP_KERNEL);
+	xa_store(&ss->xa, handle, s, GFP_KERNEL_ACCOUNT);
 	return 0;
 
 err_free:

@@ -9,7 +9,9 @@
  * slices for as long as they keep the card busy) and are charged to the
  * submitting process's RLIMIT_MEMLOCK through its mm->pinned_vm, as vfio,
  * io_uring and RDMA charge theirs; the charge is dropped when the pages
- * are unpinned, in whatever context.
+ * are unpinned, in whatever context. Kernel memory a request needs (page
+ * arrays, SG tables, head copies) is charged to the submitter's memory
+ * cgroup.
  * A buffer over more discontiguous pages than the card's SG tables hold (a
  * misaligned buffer of nearly MAX_DATA) has the bytes of its first pages
  * in a kernel copy, so that the rest fits: copied from the pinned pages
@@ -203,11 +205,11 @@ static int vcrypt_umem_head(struct vcrypt_umem *um, bool write, u32 max_sge)
 	int ret;
 
 	um->head_len = min_t(u32, um->len, k * PAGE_SIZE - um->offset);
-	um->head = kmalloc(um->head_len, GFP_KERNEL);
+	um->head = kmalloc(um->head_len, GFP_KERNEL_ACCOUNT);
 	if (!um->head)
 		return -ENOMEM;
 
-	ret = sg_alloc_table(&um->sgt, um->npages - k + 1, GFP_KERNEL);
+	ret = sg_alloc_table(&um->sgt, um->npages - k + 1, GFP_KERNEL_ACCOUNT);
 	if (ret) {
 		kfree(um->head);
 		um->head = NULL;
@@ -278,7 +280,7 @@ static int vcrypt_umem_get(struct vcrypt_umap *map, struct vcrypt_umem *um,
 	ret = vcrypt_umap_charge(map, n);
 	if (ret)
 		return ret;
-	um->pages = kvmalloc_array(n, sizeof(*um->pages), GFP_KERNEL);
+	um->pages = kvmalloc_array(n, sizeof(*um->pages), GFP_KERNEL_ACCOUNT);
 	if (!um->pages)
 		return -ENOMEM;
 
@@ -294,7 +296,7 @@ static int vcrypt_umem_get(struct vcrypt_umap *map, struct vcrypt_umem *um,
 
 	ret = sg_alloc_table_from_pages_segment(&um->sgt, um->pages, n,
 						um->offset, len, UINT_MAX,
-						GFP_KERNEL);
+						GFP_KERNEL_ACCOUNT);
 	if (!ret && um->sgt.orig_nents > max_sge) {
 		sg_free_table(&um->sgt);
 		ret = vcrypt_umem_head(um, write, max_sge);
