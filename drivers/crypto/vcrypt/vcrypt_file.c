@@ -7,8 +7,11 @@
  * read(2) returns. A file has at most VCRYPT_MAX_QUEUE requests outstanding
  * (queued, on the card, or completed and not yet read), and accepts a new
  * one only while the bytes of the buffers of its outstanding requests are
- * below VCRYPT_MAX_BYTES. Documentation/design.rst describes the life
- * of a request.
+ * below VCRYPT_MAX_BYTES, and those of all the files of its slice below
+ * the slice's max_bytes; a slice takes at most max_files open files. The
+ * kernel memory of a file and its requests is charged to the memory
+ * cgroup of the task that allocates it. Documentation/design.rst describes
+ * the life of a request.
  */
 #include <linux/fs.h>
 #include <linux/kref.h>
@@ -99,11 +102,15 @@ static void vcrypt_file_req_free(struct vcrypt_file_req *fr)
 static void vcrypt_file_free(struct kref *ref)
 {
 	struct vcrypt_file *f = container_of(ref, struct vcrypt_file, ref);
+	struct vcrypt_slice *slice = vcrypt_file_slice(f);
 	struct vcrypt_file_req *fr, *tmp;
 
 	list_for_each_entry_safe(fr, tmp, &f->done, job.node)
 		vcrypt_file_req_free(fr);
-	put_device(&vcrypt_file_slice(f)->dev);
+	/* What the unread completions held */
+	atomic64_sub(f->bytes, &slice->bytes);
+	wake_up(&slice->room_wait);
+	put_device(&slice->dev);
 	kfree(f);
 }
 
@@ -120,6 +127,23 @@ static bool vcrypt_file_room(struct vcrypt_file *f)
 	       f->bytes < VCRYPT_MAX_BYTES;
 }
 
+static bool vcrypt_slice_room(struct vcrypt_slice *slice)
+{
+	return atomic64_read(&slice->bytes) < READ_ONCE(slice->max_bytes);
+}
+
+/* Takes @bytes in the slice if its outstanding bytes are below its limit */
+static bool vcrypt_slice_take(struct vcrypt_slice *slice, u64 bytes)
+{
+	s64 old = atomic64_read(&slice->bytes);
+
+	do {
+		if (old >= READ_ONCE(slice->max_bytes))
+			return false;
+	} while (!atomic64_try_cmpxchg(&slice->bytes, &old, old + bytes));
+	return true;
+}
+
 static bool vcrypt_file_writable(struct vcrypt_file *f)
 {
 	bool room;
@@ -127,16 +151,22 @@ static bool vcrypt_file_writable(struct vcrypt_file *f)
 	spin_lock(&f->lock);
 	room = vcrypt_file_room(f);
 	spin_unlock(&f->lock);
-	return room;
+	return room && vcrypt_slice_room(vcrypt_file_slice(f));
 }
 
-/* Takes room for a job of @bytes, waiting for it unless @nonblock. */
+/*
+ * Takes room for a job of @bytes in the file and in its slice, waiting for
+ * it unless @nonblock. Room is made by reads of any file of the slice, so
+ * waiters wait on the slice.
+ */
 static int vcrypt_file_reserve(struct vcrypt_file *f, u64 bytes,
 			       bool nonblock)
 {
+	struct vcrypt_slice *slice = vcrypt_file_slice(f);
+
 	for (;;) {
 		spin_lock(&f->lock);
-		if (vcrypt_file_room(f)) {
+		if (vcrypt_file_room(f) && vcrypt_slice_take(slice, bytes)) {
 			f->outstanding++;
 			f->bytes += bytes;
 			spin_unlock(&f->lock);
@@ -146,7 +176,7 @@ static int vcrypt_file_reserve(struct vcrypt_file *f, u64 bytes,
 
 		if (nonblock)
 			return -EAGAIN;
-		if (wait_event_interruptible(f->queue.wait,
+		if (wait_event_interruptible(slice->room_wait,
 					     vcrypt_file_writable(f) ||
 					     vcrypt_file_dead(f)))
 			return -EINTR;
@@ -157,11 +187,15 @@ static int vcrypt_file_reserve(struct vcrypt_file *f, u64 bytes,
 
 static void vcrypt_file_unreserve(struct vcrypt_file *f, u64 bytes)
 {
+	struct vcrypt_slice *slice = vcrypt_file_slice(f);
+
 	spin_lock(&f->lock);
 	f->outstanding--;
 	f->bytes -= bytes;
+	atomic64_sub(bytes, &slice->bytes);
 	spin_unlock(&f->lock);
 	wake_up(&f->queue.wait);
+	wake_up(&slice->room_wait);
 }
 
 static void vcrypt_file_req_done(struct vcrypt_job *job)
@@ -256,6 +290,8 @@ static int vcrypt_ioctl_info(struct vcrypt_file *f, void __user *arg)
 		.max_data = slice->sched->max_data,
 		.max_sessions = VCRYPT_SESSIONS_MAX,
 		.max_bytes = VCRYPT_MAX_BYTES,
+		.slice_max_files = vcrypt_sched_max_queues(slice),
+		.slice_max_bytes = READ_ONCE(slice->max_bytes),
 	};
 
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
@@ -529,13 +565,14 @@ static __poll_t vcrypt_file_poll(struct file *file, poll_table *wait)
 	__poll_t mask = 0;
 
 	poll_wait(file, &f->queue.wait, wait);
+	poll_wait(file, &vcrypt_file_slice(f)->room_wait, wait);
 	if (vcrypt_file_dead(f))
 		return EPOLLERR | EPOLLHUP;
 
 	spin_lock(&f->lock);
 	if (!list_empty(&f->done))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (vcrypt_file_room(f))
+	if (vcrypt_file_room(f) && vcrypt_slice_room(vcrypt_file_slice(f)))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	spin_unlock(&f->lock);
 	return mask;

@@ -445,6 +445,7 @@ void vcrypt_sched_slice_init(struct vcrypt_slice *slice,
 	slice->queues.root = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&slice->all_queues);
 	slice->weight = VCRYPT_WEIGHT_DEFAULT;
+	init_waitqueue_head(&slice->room_wait);
 
 	spin_lock_bh(&sched->lock);
 	slice->ent.finish = sched->slices.vtime;
@@ -512,6 +513,7 @@ void vcrypt_sched_slice_kill(struct vcrypt_slice *slice)
 		wake_up_all(&queue->wait);
 	}
 	spin_unlock_bh(&sched->lock);
+	wake_up_all(&slice->room_wait);
 
 	vcrypt_jobs_finish(&jobs);
 }
@@ -554,6 +556,37 @@ u32 vcrypt_sched_weight(struct vcrypt_slice *slice)
 }
 
 /**
+ * vcrypt_sched_set_max_queues() - change how many queues a slice takes
+ * @slice: the slice
+ * @max: queues at most, or 0 for any number
+ *
+ * Queues attached already stay; new ones are refused while the slice has
+ * @max or more.
+ */
+void vcrypt_sched_set_max_queues(struct vcrypt_slice *slice, u32 max)
+{
+	spin_lock_bh(&slice->sched->lock);
+	slice->max_queues = max;
+	spin_unlock_bh(&slice->sched->lock);
+}
+
+/**
+ * vcrypt_sched_max_queues() - how many queues a slice takes
+ * @slice: the slice
+ *
+ * Return: the limit, or 0 for none.
+ */
+u32 vcrypt_sched_max_queues(struct vcrypt_slice *slice)
+{
+	u32 max;
+
+	spin_lock_bh(&slice->sched->lock);
+	max = slice->max_queues;
+	spin_unlock_bh(&slice->sched->lock);
+	return max;
+}
+
+/**
  * vcrypt_sched_get_stats() - snapshot of the counters of a slice
  * @slice: the slice
  * @stats: filled in
@@ -572,7 +605,8 @@ void vcrypt_sched_get_stats(struct vcrypt_slice *slice,
  * @slice: the slice; the caller holds a reference to it until after
  *	vcrypt_queue_detach() and the completion of the queue's last job
  *
- * Return: 0, or -ENODEV if the slice was removed.
+ * Return: 0; -ENODEV if the slice was removed; -ENFILE if it has as many
+ * queues as its max_queues.
  */
 int vcrypt_queue_attach(struct vcrypt_queue *queue,
 			struct vcrypt_slice *slice)
@@ -585,9 +619,10 @@ int vcrypt_queue_attach(struct vcrypt_queue *queue,
 	init_waitqueue_head(&queue->wait);
 
 	spin_lock_bh(&sched->lock);
-	if (slice->dead) {
+	if (slice->dead || (slice->max_queues &&
+			    slice->stats.queues >= slice->max_queues)) {
 		spin_unlock_bh(&sched->lock);
-		return -ENODEV;
+		return slice->dead ? -ENODEV : -ENFILE;
 	}
 	queue->ent.finish = slice->queues.vtime;
 	list_add_tail(&queue->node, &slice->all_queues);

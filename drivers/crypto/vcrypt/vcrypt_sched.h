@@ -11,6 +11,7 @@
 #ifndef _VCRYPT_SCHED_H
 #define _VCRYPT_SCHED_H
 
+#include <linux/atomic.h>
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/kref.h>
@@ -28,6 +29,17 @@ struct task_struct;
 #define VCRYPT_WEIGHT_MIN	1
 #define VCRYPT_WEIGHT_MAX	10000
 #define VCRYPT_WEIGHT_DEFAULT	100
+
+/* Open files of a slice: default and range of its max_files */
+#define VCRYPT_MAX_FILES_DEFAULT	64
+#define VCRYPT_MAX_FILES_MAX		4096
+
+/*
+ * Buffer bytes the files of a slice may have outstanding: default and
+ * least value of its max_bytes (at most U32_MAX)
+ */
+#define VCRYPT_MAX_BYTES_DEFAULT	(64u << 20)
+#define VCRYPT_MAX_BYTES_MIN		1
 
 /* Modelled card time the scheduler keeps on the card, us */
 #define VCRYPT_INFLIGHT_US_MIN		1
@@ -141,13 +153,19 @@ struct vcrypt_slice_stats {
  * @weight: share of the card relative to the other slices
  * @frozen: being removed: jobs are still accepted but not dispatched
  * @dead: the slice was removed: no more jobs, no more queues
+ * @max_queues: queues (open files) the slice takes at once; 0: any number
  * @stats: counters
  * @index: the slice's number on its card
  * @minor: N of /dev/vcryptN
+ * @max_bytes: buffer bytes the slice's open files may have outstanding: a
+ *	request is queued only while @bytes is below this
+ * @bytes: buffer bytes of the outstanding requests of the slice's files
+ * @room_wait: files waiting for room, in the slice (@bytes) or their own
  * @dev: the slice's device; its reference count is the slice's
  * @cdev: the character device
  *
- * @sched->lock protects everything above @index.
+ * @sched->lock protects everything above @index. @max_bytes and @bytes are
+ * the file layer's (vcrypt_file.c).
  */
 struct vcrypt_slice {
 	struct vcrypt_sched *sched;
@@ -157,10 +175,14 @@ struct vcrypt_slice {
 	u32 weight;
 	bool frozen;
 	bool dead;
+	u32 max_queues;
 	struct vcrypt_slice_stats stats;
 
 	unsigned int index;
 	unsigned int minor;
+	u32 max_bytes;
+	atomic64_t bytes;
+	wait_queue_head_t room_wait;
 	struct device dev;
 	struct cdev cdev;
 };
@@ -242,6 +264,8 @@ void vcrypt_sched_slice_drain(struct vcrypt_slice *slice);
 void vcrypt_sched_slice_kill(struct vcrypt_slice *slice);
 void vcrypt_sched_set_weight(struct vcrypt_slice *slice, u32 weight);
 u32 vcrypt_sched_weight(struct vcrypt_slice *slice);
+void vcrypt_sched_set_max_queues(struct vcrypt_slice *slice, u32 max);
+u32 vcrypt_sched_max_queues(struct vcrypt_slice *slice);
 void vcrypt_sched_get_stats(struct vcrypt_slice *slice,
 			    struct vcrypt_slice_stats *stats);
 

@@ -8,8 +8,8 @@
  * card's own files, the number of slices, the scheduler's name and its
  * in-flight budget, are the attribute group vcrypt_card of the PCI device,
  * which the driver core adds once the card is probed. Each slice device
- * has its weight and counters. Writing needs the file's owner, root: the
- * file modes are the one permission check.
+ * has its weight, its limits and its counters. Writing needs the file's
+ * owner, root: the file modes are the one permission check.
  */
 #include <linux/device.h>
 #include <linux/err.h>
@@ -83,6 +83,59 @@ static ssize_t weight_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(weight);
 
+static ssize_t max_files_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  vcrypt_sched_max_queues(to_vcrypt_slice(dev)));
+}
+
+static ssize_t max_files_store(struct device *dev,
+			       struct device_attribute *attr, const char *buf,
+			       size_t count)
+{
+	unsigned int n;
+
+	if (kstrtouint(buf, 10, &n) || !n || n > VCRYPT_MAX_FILES_MAX)
+		return -EINVAL;
+
+	vcrypt_sched_set_max_queues(to_vcrypt_slice(dev), n);
+	return count;
+}
+static DEVICE_ATTR_RW(max_files);
+
+static ssize_t max_bytes_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(to_vcrypt_slice(dev)->max_bytes));
+}
+
+/* A higher limit lets the files waiting for room go on. */
+static ssize_t max_bytes_store(struct device *dev,
+			       struct device_attribute *attr, const char *buf,
+			       size_t count)
+{
+	struct vcrypt_slice *slice = to_vcrypt_slice(dev);
+	unsigned int n;
+
+	if (kstrtouint(buf, 10, &n) || n < VCRYPT_MAX_BYTES_MIN)
+		return -EINVAL;
+
+	WRITE_ONCE(slice->max_bytes, n);
+	wake_up_all(&slice->room_wait);
+	return count;
+}
+static DEVICE_ATTR_RW(max_bytes);
+
+static ssize_t outstanding_bytes_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&to_vcrypt_slice(dev)->bytes));
+}
+static DEVICE_ATTR_RO(outstanding_bytes);
+
 static ssize_t slice_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
@@ -155,6 +208,9 @@ static struct vcrypt_stat_attr vcrypt_stat_transforms = {
 static struct attribute *vcrypt_slice_attrs[] = {
 	&dev_attr_weight.attr,
 	&dev_attr_slice.attr,
+	&dev_attr_max_files.attr,
+	&dev_attr_max_bytes.attr,
+	&dev_attr_outstanding_bytes.attr,
 	&vcrypt_stat_open_files.attr.attr,
 	&vcrypt_stat_transforms.attr.attr,
 	&vcrypt_stat_queued.attr.attr,
@@ -167,8 +223,8 @@ static struct attribute *vcrypt_slice_attrs[] = {
 };
 
 /*
- * A slice has a number and open files; the host slice, without a
- * character device, has crypto API transforms instead.
+ * A slice has a number, open files and their limits; the host slice,
+ * without a character device, has crypto API transforms instead.
  */
 static umode_t vcrypt_slice_attr_visible(struct kobject *kobj,
 					 struct attribute *attr, int n)
@@ -176,6 +232,9 @@ static umode_t vcrypt_slice_attr_visible(struct kobject *kobj,
 	bool host = !kobj_to_dev(kobj)->devt;
 
 	if (attr == &dev_attr_slice.attr ||
+	    attr == &dev_attr_max_files.attr ||
+	    attr == &dev_attr_max_bytes.attr ||
+	    attr == &dev_attr_outstanding_bytes.attr ||
 	    attr == &vcrypt_stat_open_files.attr.attr)
 		return host ? 0 : attr->mode;
 	if (attr == &vcrypt_stat_transforms.attr.attr)
@@ -236,6 +295,8 @@ static struct vcrypt_slice *vcrypt_slice_create(struct vcrypt_dev *vd,
 
 	slice->index = index;
 	slice->minor = vd->index * VCRYPT_SLICES_MAX + index;
+	slice->max_queues = VCRYPT_MAX_FILES_DEFAULT;
+	slice->max_bytes = VCRYPT_MAX_BYTES_DEFAULT;
 	slice->dev.devt = MKDEV(MAJOR(vcrypt_devt), slice->minor);
 	slice->dev.groups = vcrypt_slice_groups;
 	cdev_init(&slice->cdev, &vcrypt_fops);

@@ -65,7 +65,7 @@ struct vcrypt_op {
  * Slices: /dev/vcryptN. Every open file of a slice has its own request and
  * completion queues; see Documentation/uapi.rst.
  */
-#define VCRYPT_ABI_VERSION	0x00010000	/* major << 16 | minor */
+#define VCRYPT_ABI_VERSION	0x00010001	/* major << 16 | minor */
 
 /**
  * struct vcrypt_info - VCRYPT_IOC_INFO: what this file and its card offer
@@ -80,6 +80,10 @@ struct vcrypt_op {
  * @max_sessions: sessions per open file
  * @max_bytes: source plus destination bytes one open file may have
  *	outstanding; a request is queued only while the file has less
+ * @slice_max_files: files the slice may have open at once (ABI 1.1)
+ * @slice_max_bytes: source plus destination bytes all open files of the
+ *	slice may have outstanding; a request is queued only while they have
+ *	less (ABI 1.1)
  * @reserved: zero
  */
 struct vcrypt_info {
@@ -92,7 +96,9 @@ struct vcrypt_info {
 	__u32 max_data;
 	__u32 max_sessions;
 	__u32 max_bytes;
-	__u32 reserved[7];
+	__u32 slice_max_files;
+	__u32 slice_max_bytes;
+	__u32 reserved[5];
 };
 
 /**

@@ -166,6 +166,10 @@ TEST_F(slice, info)
 		TH_LOG("max_data %u is more than the card takes", info.max_data);
 	EXPECT_LE(1, info.max_sessions);
 	EXPECT_LE(2 * info.max_data, info.max_bytes);
+	EXPECT_EQ(vs_attr_val(&self->card, 0, "max_files"),
+		  info.slice_max_files);
+	EXPECT_EQ(vs_attr_val(&self->card, 0, "max_bytes"),
+		  info.slice_max_bytes);
 	for (i = 0; i < ARRAY_SIZE(info.reserved); i++)
 		EXPECT_EQ(0, info.reserved[i]) TH_LOG("reserved[%u]", i);
 	if (info.max_queue != 256 || info.max_batch != 64 ||
@@ -1194,14 +1198,17 @@ TEST_F(slice, submit_blocked_woken_by_read)
  */
 /*
  * Requests of max_data bytes, in place, each count 2 * max_data against
- * max_bytes: the file takes them while it has less than max_bytes
- * outstanding, then says EAGAIN.
+ * max_bytes, the file's, and slice_max_bytes, the slice's: the file takes
+ * them while it has less than the lower of the two outstanding, then says
+ * EAGAIN.
  */
 TEST_F_TIMEOUT(slice, queue_byte_budget, 60)
 {
 	const struct vs_kat *k = kat_by_alg(VCRYPT_ALG_AES_CTR, 0);
 	__u32 per = 2 * self->info.max_data;
-	__u32 n = (self->info.max_bytes + per - 1) / per, h, queued, i;
+	__u32 budget = self->info.max_bytes < self->info.slice_max_bytes ?
+		       self->info.max_bytes : self->info.slice_max_bytes;
+	__u32 n = (budget + per - 1) / per, h, queued, i;
 	struct vcrypt_completion *comps;
 	struct vcrypt_request *reqs;
 	__u8 *buf;
