@@ -119,7 +119,7 @@ static ssize_t backlogged_show(struct device *dev,
 
 	return vcrypt_host_stat_show(dev, buf, &host->backlogged);
 }
-static DEVICE_ATTR_RO(backlogged);
+static DEVICE_ATTR_ADMIN_RO(backlogged);
 
 static ssize_t fallback_ops_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
@@ -128,7 +128,7 @@ static ssize_t fallback_ops_show(struct device *dev,
 
 	return vcrypt_host_stat_show(dev, buf, &host->fallback_ops);
 }
-static DEVICE_ATTR_RO(fallback_ops);
+static DEVICE_ATTR_ADMIN_RO(fallback_ops);
 
 static ssize_t queue_len_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)

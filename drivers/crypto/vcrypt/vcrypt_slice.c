@@ -9,7 +9,8 @@
  * in-flight budget, are the attribute group vcrypt_card of the PCI device,
  * which the driver core adds once the card is probed. Each slice device
  * has its weight, its limits and its counters. Writing needs the file's
- * owner, root: the file modes are the one permission check.
+ * owner, root: the file modes are the one permission check. The counters
+ * say what a tenant does: only root reads them (0400).
  */
 #include <linux/device.h>
 #include <linux/err.h>
@@ -134,7 +135,7 @@ static ssize_t outstanding_bytes_show(struct device *dev,
 	return sysfs_emit(buf, "%lld\n",
 			  atomic64_read(&to_vcrypt_slice(dev)->bytes));
 }
-static DEVICE_ATTR_RO(outstanding_bytes);
+static DEVICE_ATTR_ADMIN_RO(outstanding_bytes);
 
 static ssize_t slice_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -166,42 +167,42 @@ static ssize_t vcrypt_stat_show(struct device *dev,
 }
 
 static struct vcrypt_stat_attr vcrypt_stat_open_files = {
-	.attr = __ATTR(open_files, 0444, vcrypt_stat_show, NULL),
+	.attr = __ATTR(open_files, 0400, vcrypt_stat_show, NULL),
 	.offset = offsetof(struct vcrypt_slice_stats, queues),
 };
 
 static struct vcrypt_stat_attr vcrypt_stat_queued = {
-	.attr = __ATTR(queued, 0444, vcrypt_stat_show, NULL),
+	.attr = __ATTR(queued, 0400, vcrypt_stat_show, NULL),
 	.offset = offsetof(struct vcrypt_slice_stats, queued),
 };
 
 static struct vcrypt_stat_attr vcrypt_stat_in_flight = {
-	.attr = __ATTR(in_flight, 0444, vcrypt_stat_show, NULL),
+	.attr = __ATTR(in_flight, 0400, vcrypt_stat_show, NULL),
 	.offset = offsetof(struct vcrypt_slice_stats, in_flight),
 };
 
 static struct vcrypt_stat_attr vcrypt_stat_completed_ops = {
-	.attr = __ATTR(completed_ops, 0444, vcrypt_stat_show, NULL),
+	.attr = __ATTR(completed_ops, 0400, vcrypt_stat_show, NULL),
 	.offset = offsetof(struct vcrypt_slice_stats, completed_ops),
 };
 
 static struct vcrypt_stat_attr vcrypt_stat_completed_bytes = {
-	.attr = __ATTR(completed_bytes, 0444, vcrypt_stat_show, NULL),
+	.attr = __ATTR(completed_bytes, 0400, vcrypt_stat_show, NULL),
 	.offset = offsetof(struct vcrypt_slice_stats, completed_bytes),
 };
 
 static struct vcrypt_stat_attr vcrypt_stat_errors = {
-	.attr = __ATTR(errors, 0444, vcrypt_stat_show, NULL),
+	.attr = __ATTR(errors, 0400, vcrypt_stat_show, NULL),
 	.offset = offsetof(struct vcrypt_slice_stats, errors),
 };
 
 static struct vcrypt_stat_attr vcrypt_stat_card_time_ns = {
-	.attr = __ATTR(card_time_ns, 0444, vcrypt_stat_show, NULL),
+	.attr = __ATTR(card_time_ns, 0400, vcrypt_stat_show, NULL),
 	.offset = offsetof(struct vcrypt_slice_stats, card_time_ns),
 };
 
 static struct vcrypt_stat_attr vcrypt_stat_transforms = {
-	.attr = __ATTR(transforms, 0444, vcrypt_stat_show, NULL),
+	.attr = __ATTR(transforms, 0400, vcrypt_stat_show, NULL),
 	.offset = offsetof(struct vcrypt_slice_stats, queues),
 };
 

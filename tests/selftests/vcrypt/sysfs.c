@@ -4,8 +4,9 @@
  * sysfs-bus-pci-drivers-vcrypt and sysfs-class-vcrypt): the card's
  * vcrypt_card/slices, scheduler and inflight_us, the class vcrypt with one
  * device vcryptN per slice and its attributes, the nodes /dev/vcryptN
- * (0600 root), adding and removing slices, weights, EINVAL for bad values
- * and EACCES for other users, and counters that count what was done.
+ * (0600 root), adding and removing slices, weights and limits, EINVAL for
+ * bad values and EACCES for other users, counters that count what was
+ * done and that only root reads (0400): no tenant sees another's traffic.
  */
 #include <grp.h>
 #include <limits.h>
@@ -16,15 +17,23 @@
 
 #define MIN_SLICES	4
 
-static const char * const ro_attrs[] = {
-	"slice", "open_files", "queued", "in_flight", "completed_ops",
-	"completed_bytes", "errors", "card_time_ns",
-};
-
-/* Counters a new slice starts with at 0 */
+/* Counters a new slice starts with at 0; root only (0400) */
 static const char * const counters[] = {
 	"open_files", "queued", "in_flight", "completed_ops",
-	"completed_bytes", "errors", "card_time_ns",
+	"completed_bytes", "errors", "card_time_ns", "outstanding_bytes",
+};
+
+/* Counters of the host slice; root only (0400) */
+static const char * const host_counters[] = {
+	"transforms", "queued", "in_flight", "completed_ops",
+	"completed_bytes", "errors", "card_time_ns", "backlogged",
+	"fallback_ops",
+};
+
+/* Limits of a slice (0644) and their defaults */
+static const struct { const char *name; __u64 def, max; } limits[] = {
+	{ "max_files", 64, 4096 },
+	{ "max_bytes", 64 << 20, 0xffffffffu },
 };
 
 FIXTURE(sysfs) {
@@ -122,13 +131,23 @@ TEST_F(sysfs, slice_attributes)
 		EXPECT_EQ(0644, mode_of(path)) TH_LOG("%s", path);
 		EXPECT_EQ(VS_WEIGHT_DEFAULT, vs_attr_val(&self->card, s,
 							 "weight"));
-		for (i = 0; i < ARRAY_SIZE(ro_attrs); i++) {
-			vs_attr_path(&self->card, s, ro_attrs[i], path,
+		vs_attr_path(&self->card, s, "slice", path, sizeof(path));
+		EXPECT_EQ(0444, mode_of(path)) TH_LOG("%s", path);
+		for (i = 0; i < ARRAY_SIZE(counters); i++) {
+			vs_attr_path(&self->card, s, counters[i], path,
 				     sizeof(path));
-			EXPECT_EQ(0444, mode_of(path)) TH_LOG("%s", path);
+			EXPECT_EQ(0400, mode_of(path)) TH_LOG("%s", path);
 			EXPECT_EQ(0, vs_read_u64(path, &v)) TH_LOG("%s", path);
 			EXPECT_NE(0, vs_write_str(path, "0\n"))
 				TH_LOG("%s is writable", path);
+		}
+		for (i = 0; i < ARRAY_SIZE(limits); i++) {
+			vs_attr_path(&self->card, s, limits[i].name, path,
+				     sizeof(path));
+			EXPECT_EQ(0644, mode_of(path)) TH_LOG("%s", path);
+			EXPECT_EQ(limits[i].def,
+				  vs_attr_val(&self->card, s, limits[i].name))
+				TH_LOG("%s", path);
 		}
 		EXPECT_EQ(s, vs_attr_val(&self->card, s, "slice"));
 		vs_attr_path(&self->card, s, "device", path, sizeof(path));
@@ -162,6 +181,80 @@ TEST_F(sysfs, nodes)
 	EXPECT_NE(0, stat(path, &st)) TH_LOG("%s exists", path);
 	vs_attr_path(&self->card, self->n, "", dev, sizeof(dev));
 	EXPECT_NE(0, stat(dev, &st)) TH_LOG("%s exists", dev);
+}
+
+/* The host slice's counters are root's too; its settings are 0644. */
+TEST_F(sysfs, host_attributes)
+{
+	char path[VT_PATH_MAX + 64], dir[VT_PATH_MAX];
+	struct dirent *de;
+	unsigned int i;
+	DIR *d;
+
+	d = opendir(VS_CLASS);
+	ASSERT_NE(NULL, d);
+	de = vs_class_next(d, "vcrypt-host", self->card.bdf);
+	ASSERT_NE(NULL, de) TH_LOG("no host slice of %s", self->card.bdf);
+	snprintf(dir, sizeof(dir), VS_CLASS "/%s", de->d_name);
+	closedir(d);
+	for (i = 0; i < ARRAY_SIZE(host_counters); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, host_counters[i]);
+		EXPECT_EQ(0400, mode_of(path)) TH_LOG("%s", path);
+	}
+	snprintf(path, sizeof(path), "%s/weight", dir);
+	EXPECT_EQ(0644, mode_of(path));
+	snprintf(path, sizeof(path), "%s/queue_len", dir);
+	EXPECT_EQ(0644, mode_of(path));
+	snprintf(path, sizeof(path), "%s/max_files", dir);
+	EXPECT_EQ(-ENOENT, mode_of(path)) TH_LOG("the host slice has no files");
+}
+
+/*
+ * max_files (1 to 4096) and max_bytes (1 to 4294967295): the limits
+ * themselves are taken, anything else is EINVAL and changes nothing; a
+ * slice added again starts with the defaults.
+ */
+TEST_F(sysfs, limits_range)
+{
+	static const char * const bad_files[] = {
+		"0\n", "4097\n", "-1\n", "abc\n", "\n", "1x\n",
+		"4294967297\n",
+	};
+	static const char * const bad_bytes[] = {
+		"0\n", "4294967296\n", "-1\n", "abc\n", "\n", "1M\n",
+		"99999999999999999999\n",
+	};
+	unsigned int n = self->n, i, k;
+	char path[VT_PATH_MAX];
+
+	for (k = 0; k < ARRAY_SIZE(limits); k++) {
+		const char * const *bad = k ? bad_bytes : bad_files;
+		size_t nbad = k ? ARRAY_SIZE(bad_bytes) : ARRAY_SIZE(bad_files);
+
+		vs_attr_path(&self->card, 1, limits[k].name, path,
+			     sizeof(path));
+		EXPECT_EQ(0, vs_write_u64(path, 1));
+		EXPECT_EQ(1, vs_attr_val(&self->card, 1, limits[k].name));
+		EXPECT_EQ(0, vs_write_u64(path, limits[k].max));
+		EXPECT_EQ(limits[k].max,
+			  vs_attr_val(&self->card, 1, limits[k].name));
+		for (i = 0; i < nbad; i++) {
+			EXPECT_EQ(-EINVAL, vs_write_str(path, bad[i]))
+				TH_LOG("%s '%.*s'", limits[k].name,
+				       (int)strlen(bad[i]) - 1, bad[i]);
+			EXPECT_EQ(limits[k].max,
+				  vs_attr_val(&self->card, 1, limits[k].name));
+		}
+		/* other slices keep theirs */
+		EXPECT_EQ(limits[k].def,
+			  vs_attr_val(&self->card, 0, limits[k].name));
+		EXPECT_EQ(0, vs_write_u64(path, 7));
+	}
+	ASSERT_EQ(0, vs_set_slices(&self->card, 1));
+	ASSERT_EQ(0, vs_set_slices(&self->card, n));
+	for (k = 0; k < ARRAY_SIZE(limits); k++)
+		EXPECT_EQ(limits[k].def,
+			  vs_attr_val(&self->card, 1, limits[k].name));
 }
 
 /* The module parameter gives the number of slices at probe (default 4). */
@@ -311,17 +404,27 @@ static int become_nobody(void)
 
 /*
  * The file modes are the only permission check: another user may read the
- * weights and the number of slices, and change nothing, nor open a slice.
+ * weights, the limits and the number of slices, and change nothing, nor
+ * open a slice, nor read any slice's counters.
  */
 TEST_F(sysfs, eacces_for_other_users)
 {
 	char slices[VT_PATH_MAX + 16], weight[VT_PATH_MAX];
+	char limit[ARRAY_SIZE(limits)][VT_PATH_MAX];
+	char counter[ARRAY_SIZE(counters)][VT_PATH_MAX];
 	int status, fd;
+	unsigned int i;
 	pid_t pid;
 	__u64 v;
 
 	snprintf(slices, sizeof(slices), "%s/slices", self->card.dir);
 	vs_attr_path(&self->card, 1, "weight", weight, sizeof(weight));
+	for (i = 0; i < ARRAY_SIZE(limits); i++)
+		vs_attr_path(&self->card, 1, limits[i].name, limit[i],
+			     sizeof(limit[i]));
+	for (i = 0; i < ARRAY_SIZE(counters); i++)
+		vs_attr_path(&self->card, 1, counters[i], counter[i],
+			     sizeof(counter[i]));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
@@ -345,6 +448,15 @@ TEST_F(sysfs, eacces_for_other_users)
 			bad |= 32;
 		if (fd >= 0)
 			close(fd);
+		for (i = 0; i < ARRAY_SIZE(limits); i++) {
+			if (vs_read_u64(limit[i], &v) || v != limits[i].def)
+				bad |= 64;
+			if (vs_write_str(limit[i], "1\n") != -EACCES)
+				bad |= 64;
+		}
+		for (i = 0; i < ARRAY_SIZE(counters); i++)
+			if (vs_read_u64(counter[i], &v) != -EACCES)
+				bad |= 128;
 		_exit(bad);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -356,6 +468,9 @@ TEST_F(sysfs, eacces_for_other_users)
 	EXPECT_EQ(0, WEXITSTATUS(status) & 8) TH_LOG("weight unreadable or changed");
 	EXPECT_EQ(0, WEXITSTATUS(status) & 16) TH_LOG("slices unreadable");
 	EXPECT_EQ(0, WEXITSTATUS(status) & 32) TH_LOG("open not EACCES");
+	EXPECT_EQ(0, WEXITSTATUS(status) & 64)
+		TH_LOG("limits unreadable, changed or writable");
+	EXPECT_EQ(0, WEXITSTATUS(status) & 128) TH_LOG("a counter readable");
 	EXPECT_EQ(VS_WEIGHT_DEFAULT, vs_attr_val(&self->card, 1, "weight"));
 	ASSERT_EQ(0, vs_read_u64(slices, &v));
 	EXPECT_EQ(self->n, v);
