@@ -3,8 +3,11 @@
 #
 # vcryptctl's own tests, on a fake sysfs tree (VCRYPTCTL_SYSFS): argument
 # checks, exit statuses, messages, the table and the JSON output, the share
-# arithmetic and which files the commands write. No card or driver needed;
-# tests/selftests/vcrypt/vcryptctl.sh tests the tool against the driver.
+# arithmetic, which files the commands write, and what a user other than
+# root sees of counters that only root may read (run as nobody with
+# setpriv, when there is one and this runs as root). No card or driver
+# needed; tests/selftests/vcrypt/vcryptctl.sh tests the tool against the
+# driver.
 #
 # Usage: VCRYPTCTL=path/to/vcryptctl sh selftest.sh
 # Prints TAP; exits non-zero if a check failed.
@@ -90,7 +93,10 @@ slice() {
 	echo "$3" >"$d/slice"
 	echo "240:$2" >"$d/dev"
 	echo "$4" >"$d/weight"
+	echo 64 >"$d/max_files"
+	echo 67108864 >"$d/max_bytes"
 	echo 1 >"$d/open_files"
+	echo 1572864 >"$d/outstanding_bytes"
 	echo 2 >"$d/queued"
 	echo 3 >"$d/in_flight"
 	echo 1000 >"$d/completed_ops"
@@ -132,7 +138,7 @@ expect_out "^Usage: vcryptctl"
 run 0 -h
 run 0 status --help
 run 0 --version
-expect_out "^vcryptctl [0-9]+\.[0-9]+ \(vcrypt ABI 1\.0\)$"
+expect_out "^vcryptctl [0-9]+\.[0-9]+ \(vcrypt ABI 1\.1\)$"
 run 2 weight 0 0
 expect_err "^vcryptctl: weight: 0 is out of range 1\.\.10000$"
 run 2 weight 0 10001
@@ -216,12 +222,41 @@ run 2 status -i 1.
 run 2 status -i
 run 2 status -x
 run 2 status extra
+run 2 limit
+expect_err "needs SLICE, files or bytes, and a value"
+run 2 limit 0 files
+run 2 limit 0 files 0
+expect_err "^vcryptctl: limit: 0 is out of range 1\.\.4096$"
+run 2 limit 0 files 4097
+run 2 limit 0 files 5x
+expect_err "'5x' is not a number"
+run 2 limit 0 bytes 0
+expect_err "^vcryptctl: limit: 0 is out of range 1\.\.4294967295 bytes$"
+run 2 limit 0 bytes 4G
+expect_err "4G is out of range"
+run 2 limit 0 bytes 4294967296
+run 2 limit 0 bytes 99999999999999999999999
+run 2 limit 0 bytes 64X
+expect_err "'64X' is not a size"
+run 2 limit 0 bytes 64Mi
+run 2 limit 0 bytes M
+run 2 limit 0 bytes -1
+run 2 limit 0 frobs 1
+expect_err "'frobs' is not a limit: give files or bytes"
+run 2 limit host files 1
+expect_err "the host slice has no files and no limits"
+run 2 limit vcrypt 1 files
+expect_err "is not a slice"
+run 2 limit 0 files 1 2
+expect_err "unexpected argument '2'"
+run 2 limit 0 -x files 1
 # Good arguments, no tree: the operation fails.
 run 1 status
 run 1 weight 0 5
 run 1 weight host 5
 run 1 weight -- vcrypt-host4095 5
 run 1 slices 4
+run 1 limit 0 files 5
 
 # One card, four slices
 fake=$tmp/sys
@@ -232,7 +267,8 @@ slice 0000:00:03.0 2 2 100 600
 slice 0000:00:03.0 3 3 100 0
 run 0 status
 expect_out "^card 0000:00:03\.0 \(card 0\): scheduler wfq, 4 slices, share of card time since load$"
-expect_out "^ +0 +/dev/vcrypt0 +100 +1 +2 +3 +1000 +1\.0 MiB +0 +10\.0%$"
+expect_out "^SLICE +NODE +WEIGHT +FILES +BUFFERS +QUEUED +IN-FLIGHT +OPS +BYTES +ERRORS +SHARE$"
+expect_out "^ +0 +/dev/vcrypt0 +100 +1/64 +1\.5M/64M +2 +3 +1000 +1\.0 MiB +0 +10\.0%$"
 expect_out "^ +1 +/dev/vcrypt1 +200 .* 30\.0%$"
 expect_out "^ +2 +/dev/vcrypt2 .* 60\.0%$"
 expect_out "^ +3 +/dev/vcrypt3 .* 0\.0%$"
@@ -250,10 +286,12 @@ s = c["slices"]
 assert [x["node"] for x in s] == ["/dev/vcrypt%d" % i for i in range(4)]
 assert [x["share_pct"] for x in s] == [10.0, 30.0, 60.0, 0.0]
 assert s[1]["weight"] == 200 and s[1]["completed_bytes"] == 1048576
-keys = {"node", "weight", "slice", "open_files", "queued",
-	"in_flight", "completed_ops", "completed_bytes", "errors",
-	"card_time_ns", "share_pct"}
+keys = {"node", "weight", "slice", "max_files", "max_bytes", "open_files",
+	"outstanding_bytes", "queued", "in_flight", "completed_ops",
+	"completed_bytes", "errors", "card_time_ns", "share_pct"}
 assert all(set(x) == keys for x in s), s
+assert (s[0]["max_files"], s[0]["max_bytes"], s[0]["outstanding_bytes"]) \
+	== (64, 67108864, 1572864)
 ' "$tmp/out"
 fi
 
@@ -275,6 +313,28 @@ run 0 slices 4 -c 00:03.0
 expect_file "$fake/bus/pci/devices/0000:00:03.0/vcrypt_card/slices" 4
 run 1 slices 4 -c 0000:00:04.0
 expect_err "no vcrypt card 0000:00:04\.0"
+# Limits: files N and bytes SIZE, with K, M, G, KiB, MiB or GiB
+run 0 limit 1 files 3
+expect_file "$fake/class/vcrypt/vcrypt1/max_files" 3
+run 0 limit /dev/vcrypt2 files 4096
+expect_file "$fake/class/vcrypt/vcrypt2/max_files" 4096
+run 0 limit vcrypt1 bytes 1000
+expect_file "$fake/class/vcrypt/vcrypt1/max_bytes" 1000
+run 0 limit 1 bytes 16M
+expect_file "$fake/class/vcrypt/vcrypt1/max_bytes" 16777216
+run 0 limit 1 bytes 3GiB
+expect_file "$fake/class/vcrypt/vcrypt1/max_bytes" 3221225472
+run 0 limit 1 bytes 512KiB
+expect_file "$fake/class/vcrypt/vcrypt1/max_bytes" 524288
+run 0 limit 1 bytes 4294967295
+expect_file "$fake/class/vcrypt/vcrypt1/max_bytes" 4294967295
+run 1 limit 4 files 3
+expect_err "^vcryptctl: limit: no slice vcrypt4 \(see vcryptctl status\)$"
+run 0 status
+expect_out "^ +1 +/dev/vcrypt1 +250 +1/3 +1\.5M/4\.0G "
+echo 67108864 >"$fake/class/vcrypt/vcrypt1/max_bytes"
+echo 64 >"$fake/class/vcrypt/vcrypt1/max_files"
+echo 64 >"$fake/class/vcrypt/vcrypt2/max_files"
 
 # Share over an interval: only what changes meanwhile counts.
 (sleep 0.5; echo 400 >"$fake/class/vcrypt/vcrypt0/card_time_ns"
@@ -297,7 +357,7 @@ run 0 status
 expect_out "^card 0000:00:03\.0 \(card 0\): scheduler wfq, 4 slices,"
 expect_out "^ +0 +/dev/vcrypt0 .* 20\.0%$"
 expect_out "^ +2 +/dev/vcrypt2 .* 30\.0%$"
-expect_out "^ +host +vcrypt-host0 +100 +- +4 +5 +2000 +2\.0 MiB +1 +30\.0%$"
+expect_out "^ +host +vcrypt-host0 +100 +- +- +4 +5 +2000 +2\.0 MiB +1 +30\.0%$"
 expect_out "^ +crypto API: 3 transforms, 12 backlogged, 1 fallback op$"
 if [ "$(tail -n 2 "$tmp/out" | head -n 1 | awk '{ print $1 }')" = host ]; then
 	ok "the host slice comes after the slices"
@@ -451,7 +511,7 @@ assert json.load(open(sys.argv[1])) == json.load(open(sys.argv[2]))
 fi
 run 0 -j -- status
 run 0 -V
-expect_out "^vcryptctl [0-9]+\.[0-9]+ \(vcrypt ABI 1\.0\)$"
+expect_out "^vcryptctl [0-9]+\.[0-9]+ \(vcrypt ABI 1\.1\)$"
 run 2 -j
 expect_err "^vcryptctl: missing COMMAND$"
 run 2 -x status
@@ -511,6 +571,9 @@ for line in "vcrypt_card_info{$c3,index=\"0\",scheduler=\"wfq\"} 1" \
 	    "vcrypt_slice_weight{$lh} 100" \
 	    "vcrypt_slice_weight{$l256} 7" \
 	    "vcrypt_slice_open_files{$l0} 1" \
+	    "vcrypt_slice_max_files{$l0} 64" \
+	    "vcrypt_slice_max_bytes{$l0} 67108864" \
+	    "vcrypt_slice_outstanding_bytes{$l0} 1572864" \
 	    "vcrypt_slice_queued_requests{$l0} 2" \
 	    "vcrypt_slice_queued_requests{$lh} 4" \
 	    "vcrypt_slice_in_flight_requests{$l0} 3" \
@@ -530,6 +593,7 @@ for line in "vcrypt_card_info{$c3,index=\"0\",scheduler=\"wfq\"} 1" \
 	fi
 done
 if grep -q "vcrypt_slice_open_files{$lh}" "$tmp/metrics" ||
+   grep -q "vcrypt_slice_max_[a-z]*{$lh}" "$tmp/metrics" ||
    grep -q "^vcrypt_[a-z_]*utilization" "$tmp/metrics" ||
    grep -q "^vcrypt_card_recoveries" "$tmp/metrics"; then
 	not_ok "no open files of a host slice, utilization or recoveries"
@@ -726,5 +790,88 @@ unset VCRYPTCTL_OWNERS
 echo bogus >"$fake/class/vcrypt/vcrypt2/queued"
 run 1 status
 expect_err "vcrypt2/queued: not a number"
+echo 2 >"$fake/class/vcrypt/vcrypt2/queued"
+
+# Another user than root: the counters are root's (0400), the rest is
+# there (weights, limits), shares are unknown, and a note says why.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$tmp"
+	find "$fake" -type d -exec chmod 755 {} +
+	find "$fake" -type f -exec chmod 644 {} +
+	for a in open_files outstanding_bytes queued in_flight completed_ops \
+		 completed_bytes errors card_time_ns transforms backlogged \
+		 fallback_ops; do
+		find "$fake" -name "$a" -type f -exec chmod 400 {} +
+	done
+	nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	rc=0
+	VCRYPTCTL_SYSFS=$fake $nobody "$tool" status >"$tmp/out" \
+		2>"$tmp/err" || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ok "status as nobody exits 0"
+	else
+		not_ok "status as nobody exits 0 (got $rc: $(cat "$tmp/err"))"
+	fi
+	expect_out "^ +0 +/dev/vcrypt0 +100 +-/64 +-/64M +- +- +- +- +- +-$"
+	expect_out "^ +host +vcrypt-host0 +100 +- +- +- +- +- +- +- +-$"
+	expect_out "^ +crypto API: - transforms, - backlogged, - fallback ops$"
+	expect_out "^- : only root may read the slices' counters$"
+	rc=0
+	VCRYPTCTL_SYSFS=$fake $nobody "$tool" status -j >"$tmp/out" \
+		2>"$tmp/err" || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ok "status -j as nobody exits 0"
+	else
+		not_ok "status -j as nobody exits 0 (got $rc: $(cat "$tmp/err"))"
+	fi
+	if command -v python3 >/dev/null; then
+		check "JSON as nobody has nulls for the counters" python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["cards"][0]
+assert c["card_time_ns"] is None
+s = c["slices"][0]
+assert (s["weight"], s["max_files"], s["max_bytes"]) == (100, 64, 67108864)
+for k in ("open_files", "outstanding_bytes", "queued", "in_flight",
+	  "completed_ops", "completed_bytes", "errors", "card_time_ns",
+	  "share_pct"):
+	assert s[k] is None, k
+assert c["host"]["weight"] == 100 and c["host"]["fallback_ops"] is None
+' "$tmp/out"
+	fi
+	# metrics: what nobody can read, no sample for the rest, a note
+	rc=0
+	VCRYPTCTL_SYSFS=$fake $nobody "$tool" metrics >"$tmp/out" \
+		2>"$tmp/err" || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ok "metrics as nobody exits 0"
+	else
+		not_ok "metrics as nobody exits 0 (got $rc: $(cat "$tmp/err"))"
+	fi
+	expect_out "^vcrypt_slice_weight\\{$l0\\} 100$"
+	expect_out "^vcrypt_slice_max_files\\{$l0\\} 64$"
+	expect_out "^vcrypt_card_slices\\{$c3\\} 4$"
+	expect_err "^vcryptctl: metrics: only root may read the slices' counters: those are left out$"
+	if grep -E '^vcrypt_[a-z_]+\{' "$tmp/out" |
+	   grep -q -v -E '^vcrypt_(card_info|card_slices|slice_weight|slice_max_files|slice_max_bytes)\{'; then
+		not_ok "metrics as nobody: only info, slices, weights and limits"
+	else
+		ok "metrics as nobody: only info, slices, weights and limits"
+	fi
+	if command -v python3 >/dev/null; then
+		check "metrics as nobody pass promcheck" python3 \
+			"$here/promcheck.py" "$tmp/out"
+	fi
+	rc=0
+	VCRYPTCTL_SYSFS=$fake $nobody "$tool" limit 0 files 2 \
+		>"$tmp/out" 2>"$tmp/err" || rc=$?
+	if [ "$rc" -eq 1 ] && grep -q "Permission denied (needs root)" "$tmp/err"; then
+		ok "limit as nobody: Permission denied"
+	else
+		not_ok "limit as nobody: Permission denied (got $rc: $(cat "$tmp/err"))"
+	fi
+	chmod -R u+rwX "$fake"
+else
+	skip "status as another user" "not root, or no setpriv"
+fi
 
 tap_end

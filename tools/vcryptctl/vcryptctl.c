@@ -10,6 +10,7 @@
  *   vcryptctl status [-j] [-i SECONDS]
  *   vcryptctl slices N [-c CARD]
  *   vcryptctl weight SLICE W
+ *   vcryptctl limit SLICE files N | bytes SIZE
  *   vcryptctl owner SLICE OWNER[:GROUP] [-m MODE]
  *   vcryptctl metrics [-i SECONDS] [-o FILE]
  *   vcryptctl cdi [-o FILE]
@@ -19,6 +20,9 @@
  * of the card used by the kernel crypto API, the device vcrypt-host<c> of
  * the class vcrypt, without a character device. SLICE names it as host
  * (card 0), host<c> or vcrypt-host<c>.
+ *
+ * The traffic counters of the slices are readable by root only; for other
+ * users status shows them as "-" (null in JSON).
  *
  * Exit status: 0 done, 1 the operation failed, 2 usage error. Arguments are
  * checked completely before anything in sysfs is read or written.
@@ -41,7 +45,7 @@
 
 #include <linux/vcrypt.h>
 
-#define VCRYPTCTL_VERSION	"1.0"
+#define VCRYPTCTL_VERSION	"1.1"
 
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
@@ -49,6 +53,8 @@
 #define WEIGHT_MIN	1
 #define WEIGHT_MAX	10000
 #define SLICES_MAX	256
+#define MAX_FILES_MAX	4096
+#define MAX_BYTES_MAX	4294967295ul
 /* Node numbers: slice s of card c is /dev/vcrypt<c * 256 + s> */
 #define NODES_PER_CARD	256
 /* Highest node number a slice argument may name: the largest char minor */
@@ -70,7 +76,10 @@
 enum {
 	A_WEIGHT,
 	A_SLICE,
+	A_MAX_FILES,
+	A_MAX_BYTES,
 	A_OPEN_FILES,
+	A_OUTSTANDING_BYTES,
 	A_QUEUED,
 	A_IN_FLIGHT,
 	A_COMPLETED_OPS,
@@ -86,7 +95,10 @@ enum {
 static const char * const attr_names[A_COUNT] = {
 	[A_WEIGHT] = "weight",
 	[A_SLICE] = "slice",
+	[A_MAX_FILES] = "max_files",
+	[A_MAX_BYTES] = "max_bytes",
 	[A_OPEN_FILES] = "open_files",
+	[A_OUTSTANDING_BYTES] = "outstanding_bytes",
 	[A_QUEUED] = "queued",
 	[A_IN_FLIGHT] = "in_flight",
 	[A_COMPLETED_OPS] = "completed_ops",
@@ -100,8 +112,9 @@ static const char * const attr_names[A_COUNT] = {
 
 /* Those of a slice, in the order of its JSON keys */
 static const int slice_attrs[] = {
-	A_WEIGHT, A_SLICE, A_OPEN_FILES, A_QUEUED, A_IN_FLIGHT,
-	A_COMPLETED_OPS, A_COMPLETED_BYTES, A_ERRORS, A_CARD_TIME_NS,
+	A_WEIGHT, A_SLICE, A_MAX_FILES, A_MAX_BYTES, A_OPEN_FILES,
+	A_OUTSTANDING_BYTES, A_QUEUED, A_IN_FLIGHT, A_COMPLETED_OPS,
+	A_COMPLETED_BYTES, A_ERRORS, A_CARD_TIME_NS,
 };
 
 /* Those of a host slice, in the order of its JSON keys */
@@ -112,12 +125,18 @@ static const int host_attrs[] = {
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* A slice, or a card's host slice (the attributes it lacks stay 0) */
+/*
+ * A slice, or a card's host slice (the attributes it lacks stay 0 and
+ * unknown)
+ */
 struct slice {
 	unsigned int node;
 	__u64 val[A_COUNT];
-	/* card time over the interval (or since load) */
+	/* bit a: val[a] was read; a counter is not unless root reads it */
+	unsigned int known;
+	/* card time over the interval (or since load), if known */
 	__u64 time;
+	bool time_known;
 };
 
 struct card {
@@ -131,8 +150,9 @@ struct card {
 	/* the host slice, if has_host; its node is the card number */
 	struct slice host;
 	bool has_host;
-	/* card time of the slices and the host slice */
+	/* card time of the slices and the host slice, if all known */
 	__u64 time;
+	bool time_known;
 };
 
 struct cards {
@@ -195,6 +215,10 @@ static void usage_text(FILE *f)
 		"                            (%u..%u); SLICE: N, vcryptN or /dev/vcryptN;\n"
 		"                            or host, hostC or vcrypt-hostC: the host\n"
 		"                            slice (kernel crypto API) of card 0 or C\n"
+		"  limit SLICE files N       set the open files a slice takes (1..%u)\n"
+		"  limit SLICE bytes SIZE    set the buffer bytes a slice's requests may\n"
+		"                            have outstanding (1..%lu; SIZE may end\n"
+		"                            in K, M or G, KiB, MiB or GiB)\n"
 		"  owner SLICE OWNER[:GROUP] [-m MODE]\n"
 		"                            give the node of a slice to a user and/or\n"
 		"                            group (:GROUP), with MODE (e.g. 0660)\n"
@@ -209,7 +233,8 @@ static void usage_text(FILE *f)
 		"\n"
 		"Exit status: 0 done, 1 the operation failed, 2 usage error.\n"
 		"See vcryptctl(8).\n",
-		SLICES_MAX, WEIGHT_MIN, WEIGHT_MAX);
+		SLICES_MAX, WEIGHT_MIN, WEIGHT_MAX, MAX_FILES_MAX,
+		MAX_BYTES_MAX);
 }
 
 static int usage_error(const char *fmt, ...)
@@ -267,6 +292,43 @@ static int number_arg(const char *s, unsigned long min, unsigned long max,
 	else if (ret == -ERANGE)
 		usage_error("%s is out of range %lu..%lu", s, min, max);
 	return ret ? -1 : 0;
+}
+
+/*
+ * SIZE: a decimal number of bytes, optionally followed by K, M or G (or
+ * KiB, MiB, GiB: powers of 1024). Returns 0, -EINVAL if @s is not a size,
+ * -ERANGE if it is outside @min..@max.
+ */
+static int parse_size(const char *s, unsigned long min, unsigned long max,
+		      unsigned long *out)
+{
+	static const char units[] = "KMG";
+	char num[32];
+	const char *u;
+	unsigned long v;
+	size_t n;
+	int ret, shift = 0;
+
+	for (n = 0; s[n] >= '0' && s[n] <= '9'; n++)
+		;
+	if (!n || n >= sizeof(num))
+		return n ? -ERANGE : -EINVAL;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (s[n]) {
+		u = strchr(units, s[n]);
+		if (!u || (s[n + 1] && strcmp(s + n + 1, "iB")))
+			return -EINVAL;
+		shift = 10 * (int)(u - units + 1);
+	}
+	ret = parse_uint(num, 0, ULONG_MAX >> 30, &v);
+	if (ret)
+		return ret;
+	v <<= shift;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
 }
 
 /* SECONDS of -i: a decimal number, optionally with a fraction, > 0 */
@@ -507,10 +569,18 @@ static int cmp_slice(const void *a, const void *b)
 	return x->node < y->node ? -1 : x->node > y->node;
 }
 
+/* Whether a driver without the slice limits lacks attribute @attr */
+static bool optional(int attr)
+{
+	return attr == A_MAX_FILES || attr == A_MAX_BYTES ||
+	       attr == A_OUTSTANDING_BYTES;
+}
+
 /*
  * Read the attributes @attrs of the device @name of the class vcrypt into
- * @s. On an error other than -ENOENT or -ENODEV (the device went away),
- * prints it. @path is a PATH_LEN buffer.
+ * @s. One that only root may read (-EACCES), or one a driver without the
+ * slice limits lacks, stays unknown. On an error other than -ENOENT or
+ * -ENODEV (the device went away), prints it. @path is a PATH_LEN buffer.
  */
 static int read_attrs(const char *name, const int *attrs, size_t n,
 		      struct slice *s, char *path)
@@ -522,14 +592,23 @@ static int read_attrs(const char *name, const int *attrs, size_t n,
 		snprintf(path, PATH_LEN, "%s/class/vcrypt/%s/%s", sysfs, name,
 			 attr_names[attrs[i]]);
 		ret = read_u64(path, &s->val[attrs[i]]);
-		if (ret == -ENOENT || ret == -ENODEV)
-			return ret;
-		if (ret) {
-			msg("%s: %s", path, error_text(ret));
-			return ret;
+		if (!ret) {
+			s->known |= 1u << attrs[i];
+			continue;
 		}
+		s->val[attrs[i]] = 0;
+		if (ret == -EACCES || (ret == -ENOENT && optional(attrs[i])))
+			continue;
+		if (ret != -ENOENT && ret != -ENODEV)
+			msg("%s: %s", path, error_text(ret));
+		return ret;
 	}
 	return 0;
+}
+
+static bool known(const struct slice *s, int attr)
+{
+	return s->known & 1u << attr;
 }
 
 /*
@@ -678,6 +757,8 @@ fail:
 /* Card time of @s since it was created, or since @before if not NULL */
 static void slice_time(struct slice *s, const struct slice *before)
 {
+	s->time_known = known(s, A_CARD_TIME_NS) &&
+			(!before || known(before, A_CARD_TIME_NS));
 	s->time = s->val[A_CARD_TIME_NS];
 	/* a slice removed and added again starts at 0 */
 	if (before && before->val[A_CARD_TIME_NS] <= s->time)
@@ -699,6 +780,7 @@ static void card_times(struct cards *after, const struct cards *before)
 	for (i = 0; i < after->n; i++) {
 		c = &after->card[i];
 		c->time = 0;
+		c->time_known = true;
 		b = NULL;
 		for (k = 0; before && k < before->n; k++)
 			if (!strcmp(before->card[k].pci, c->pci))
@@ -711,18 +793,55 @@ static void card_times(struct cards *after, const struct cards *before)
 					bs = &b->slices[k];
 			slice_time(s, bs);
 			c->time += s->time;
+			c->time_known &= s->time_known;
 		}
 		if (c->has_host) {
 			slice_time(&c->host, b && b->has_host ? &b->host : NULL);
 			c->time += c->host.time;
+			c->time_known &= c->host.time_known;
 		}
 	}
 }
 
-/* Percentage of @part in @total with two decimals, or -1 if @total is 0 */
-static double share(__u64 part, __u64 total)
+/*
+ * Percentage of the card time of @s in that of @c, or -1 if unknown or if
+ * the card has none
+ */
+static double share(const struct card *c, const struct slice *s)
 {
-	return total ? 100.0 * (double)part / (double)total : -1.0;
+	if (!c->time_known || !s->time_known || !c->time)
+		return -1.0;
+	return 100.0 * (double)s->time / (double)c->time;
+}
+
+/* A size in at most 5 characters: 512, 64K, 1.5M, 4.0G */
+static void short_bytes(__u64 v, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	double d = (double)v;
+	int u = -1;
+
+	if (v < 1024) {
+		snprintf(buf, len, "%llu", v);
+		return;
+	}
+	while (d >= 1024.0 && u < 5) {
+		d /= 1024.0;
+		u++;
+	}
+	if (d >= 10.0 || d == (double)(__u64)d)
+		snprintf(buf, len, "%.0f%c", d, units[u]);
+	else
+		snprintf(buf, len, "%.1f%c", d, units[u]);
+}
+
+/* @attr of @s as a number, or "-" if unknown */
+static void num(const struct slice *s, int attr, char *buf, size_t len)
+{
+	if (known(s, attr))
+		snprintf(buf, len, "%llu", s->val[attr]);
+	else
+		snprintf(buf, len, "-");
 }
 
 static void human_bytes(__u64 v, char *buf, size_t len)
@@ -753,45 +872,80 @@ static void print_interval(FILE *f, const struct timespec *iv)
 
 /*
  * One row of the table: a slice; or, with @host, the card's host slice,
- * which has no index and no open files, and a second line with what only
- * it has.
+ * which has no index, no files and no limits, and a second line with what
+ * only it has. Counters the caller may not read are "-".
  */
 static void print_row(const struct card *c, const struct slice *s, bool host)
 {
-	char bytes[32], slice[32], node[32], files[32];
+	char bytes[32], slice[32], node[32], files[48], buffers[48];
+	char a[24], b[24], queued[24], in_flight[24], ops[24], errors[24];
 	double sh;
 
 	if (host) {
 		snprintf(slice, sizeof(slice), "host");
 		snprintf(node, sizeof(node), HOST_PREFIX "%u", s->node);
 		snprintf(files, sizeof(files), "-");
+		snprintf(buffers, sizeof(buffers), "-");
 	} else {
 		snprintf(slice, sizeof(slice), "%llu", s->val[A_SLICE]);
 		snprintf(node, sizeof(node), "/dev/vcrypt%u", s->node);
-		snprintf(files, sizeof(files), "%llu", s->val[A_OPEN_FILES]);
+		num(s, A_OPEN_FILES, a, sizeof(a));
+		num(s, A_MAX_FILES, b, sizeof(b));
+		snprintf(files, sizeof(files), "%s/%s", a, b);
+		if (known(s, A_OUTSTANDING_BYTES))
+			short_bytes(s->val[A_OUTSTANDING_BYTES], a, sizeof(a));
+		if (known(s, A_MAX_BYTES))
+			short_bytes(s->val[A_MAX_BYTES], b, sizeof(b));
+		snprintf(buffers, sizeof(buffers), "%s/%s",
+			 known(s, A_OUTSTANDING_BYTES) ? a : "-",
+			 known(s, A_MAX_BYTES) ? b : "-");
 	}
-	human_bytes(s->val[A_COMPLETED_BYTES], bytes, sizeof(bytes));
-	printf("%5s  %-16s %6llu %6s %7llu %9llu %12llu %11s %7llu ",
-	       slice, node,
-	       s->val[A_WEIGHT],
-	       files,
-	       s->val[A_QUEUED],
-	       s->val[A_IN_FLIGHT],
-	       s->val[A_COMPLETED_OPS],
-	       bytes,
-	       s->val[A_ERRORS]);
-	sh = share(s->time, c->time);
+	if (known(s, A_COMPLETED_BYTES))
+		human_bytes(s->val[A_COMPLETED_BYTES], bytes, sizeof(bytes));
+	else
+		snprintf(bytes, sizeof(bytes), "-");
+	num(s, A_QUEUED, queued, sizeof(queued));
+	num(s, A_IN_FLIGHT, in_flight, sizeof(in_flight));
+	num(s, A_COMPLETED_OPS, ops, sizeof(ops));
+	num(s, A_ERRORS, errors, sizeof(errors));
+	printf("%5s  %-16s %6llu %8s %10s %7s %9s %12s %11s %7s ",
+	       slice, node, s->val[A_WEIGHT], files, buffers, queued,
+	       in_flight, ops, bytes, errors);
+	sh = share(c, s);
 	if (sh < 0)
 		printf("%7s\n", "-");
 	else
 		printf("%6.1f%%\n", sh);
-	if (host)
-		printf("       crypto API: %llu transform%s, %llu backlogged, %llu fallback op%s\n",
-		       s->val[A_TRANSFORMS],
-		       s->val[A_TRANSFORMS] == 1 ? "" : "s",
-		       s->val[A_BACKLOGGED],
-		       s->val[A_FALLBACK_OPS],
-		       s->val[A_FALLBACK_OPS] == 1 ? "" : "s");
+	if (!host)
+		return;
+	num(s, A_BACKLOGGED, a, sizeof(a));
+	num(s, A_FALLBACK_OPS, b, sizeof(b));
+	num(s, A_TRANSFORMS, ops, sizeof(ops));
+	printf("       crypto API: %s transform%s, %s backlogged, %s fallback op%s\n",
+	       ops, known(s, A_TRANSFORMS) && s->val[A_TRANSFORMS] == 1 ?
+	       "" : "s", a, b,
+	       known(s, A_FALLBACK_OPS) && s->val[A_FALLBACK_OPS] == 1 ?
+	       "" : "s");
+}
+
+/* Whether some counter of the cards could not be read */
+static bool any_unknown(const struct cards *cs)
+{
+	const struct card *c;
+	size_t i, j, k;
+
+	for (i = 0; i < cs->n; i++) {
+		c = &cs->card[i];
+		for (j = 0; j < c->n; j++)
+			for (k = 0; k < ARRAY_SIZE(slice_attrs); k++)
+				if (!known(&c->slices[j], slice_attrs[k]) &&
+				    !optional(slice_attrs[k]))
+					return true;
+		for (k = 0; c->has_host && k < ARRAY_SIZE(host_attrs); k++)
+			if (!known(&c->host, host_attrs[k]))
+				return true;
+	}
+	return false;
 }
 
 static void print_table(const struct cards *cs, const struct timespec *iv)
@@ -820,14 +974,16 @@ static void print_table(const struct cards *cs, const struct timespec *iv)
 			printf("  no slices\n");
 			continue;
 		}
-		printf("%5s  %-16s %6s %6s %7s %9s %12s %11s %7s %7s\n",
-		       "SLICE", "NODE", "WEIGHT", "OPEN", "QUEUED", "IN-FLIGHT",
-		       "OPS", "BYTES", "ERRORS", "SHARE");
+		printf("%5s  %-16s %6s %8s %10s %7s %9s %12s %11s %7s %7s\n",
+		       "SLICE", "NODE", "WEIGHT", "FILES", "BUFFERS", "QUEUED",
+		       "IN-FLIGHT", "OPS", "BYTES", "ERRORS", "SHARE");
 		for (j = 0; j < c->n; j++)
 			print_row(c, &c->slices[j], false);
 		if (c->has_host)
 			print_row(c, &c->host, true);
 	}
+	if (any_unknown(cs))
+		printf("\n- : only root may read the slices' counters\n");
 }
 
 /*
@@ -914,16 +1070,23 @@ static void json_null(struct json *j, const char *key)
 	fputs("null", j->f);
 }
 
-/* The attributes @attrs of @s and its share of @c, as JSON members */
+/*
+ * The attributes @attrs of @s and its share of @c, as JSON members; null
+ * for what could not be read
+ */
 static void json_members(struct json *j, const struct card *c,
 			 const struct slice *s, const int *attrs, size_t n)
 {
 	size_t i;
 	double sh;
 
-	for (i = 0; i < n; i++)
-		json_u64(j, attr_names[attrs[i]], s->val[attrs[i]]);
-	sh = share(s->time, c->time);
+	for (i = 0; i < n; i++) {
+		if (known(s, attrs[i]))
+			json_u64(j, attr_names[attrs[i]], s->val[attrs[i]]);
+		else
+			json_null(j, attr_names[attrs[i]]);
+	}
+	sh = share(c, s);
 	if (sh < 0) {
 		json_null(j, "share_pct");
 	} else {
@@ -960,7 +1123,10 @@ static void print_json(const struct cards *cs, const struct timespec *iv,
 		}
 		json_str(&j, "scheduler", c->scheduler);
 		json_u64(&j, "nr_slices", c->nr_slices);
-		json_u64(&j, "card_time_ns", c->time);
+		if (c->time_known)
+			json_u64(&j, "card_time_ns", c->time);
+		else
+			json_null(&j, "card_time_ns");
 		if (c->has_host) {
 			json_open(&j, "host", '{');
 			snprintf(name, sizeof(name), HOST_PREFIX "%u",
@@ -1149,6 +1315,81 @@ static int cmd_weight(int argc, char **argv)
 }
 
 /*
+ * limit SLICE files N | limit SLICE bytes SIZE: write max_files or
+ * max_bytes of a slice. The host slice has no files and no such limits.
+ */
+static int cmd_limit(int argc, char **argv)
+{
+	const char *args[3] = { NULL, NULL, NULL }, *arg, *attr;
+	char path[PATH_LEN], name[32], value[32];
+	unsigned long v;
+	long node, card;
+	struct stat st;
+	int i, n = 0, ret;
+
+	for (i = 0; i < argc; i++) {
+		arg = argv[i];
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			usage_text(stdout);
+			return 0;
+		}
+		if (arg[0] == '-' && !(arg[1] >= '0' && arg[1] <= '9'))
+			return usage_error("unknown option '%s'", arg);
+		if (n == 3)
+			return usage_error("unexpected argument '%s'", arg);
+		args[n++] = arg;
+	}
+	if (n < 3)
+		return usage_error("needs SLICE, files or bytes, and a value");
+	if (parse_slice(args[0], &node, &card))
+		return usage_error("'%s' is not a slice: give %s", args[0],
+				   "N, vcryptN or /dev/vcryptN");
+	if (card >= 0)
+		return usage_error("the host slice has no files and no limits");
+	if (!strcmp(args[1], "files")) {
+		attr = attr_names[A_MAX_FILES];
+		if (number_arg(args[2], 1, MAX_FILES_MAX, &v))
+			return EXIT_USAGE;
+	} else if (!strcmp(args[1], "bytes")) {
+		attr = attr_names[A_MAX_BYTES];
+		ret = parse_size(args[2], 1, MAX_BYTES_MAX, &v);
+		if (ret == -EINVAL)
+			return usage_error("'%s' is not a size: bytes, or a number and K, M or G",
+					   args[2]);
+		if (ret)
+			return usage_error("%s is out of range 1..%lu bytes",
+					   args[2], MAX_BYTES_MAX);
+	} else {
+		return usage_error("'%s' is not a limit: give files or bytes",
+				   args[1]);
+	}
+
+	snprintf(name, sizeof(name), "vcrypt%ld", node);
+	snprintf(path, sizeof(path), "%s/class/vcrypt/%s", sysfs, name);
+	if (stat(path, &st)) {
+		ret = errno;
+		if (ret == ENOENT)
+			msg("no slice %s (see vcryptctl status)", name);
+		else
+			msg("%s: %s", path, strerror(ret));
+		return EXIT_FAIL;
+	}
+	snprintf(path, sizeof(path), "%s/class/vcrypt/%s/%s", sysfs, name,
+		 attr);
+	snprintf(value, sizeof(value), "%lu\n", v);
+	ret = write_attr(path, value);
+	if (ret) {
+		if (ret == -ENOENT || ret == -ENODEV)
+			msg("no slice %s (removed)", name);
+		else
+			msg("setting %s of %s to %lu: %s%s", attr, name, v,
+			    strerror(-ret), write_hint(ret));
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/*
  * Output to FILE (-o): written to FILE.tmp.PID beside it, then renamed over
  * it, so that readers (node_exporter, container runtimes) never see half a
  * file.
@@ -1290,8 +1531,16 @@ struct prom_metric {
 static const struct prom_metric slice_metrics[] = {
 	{ "vcrypt_slice_weight", "gauge",
 	  "Scheduling weight of the slice.", A_WEIGHT, false },
+	{ "vcrypt_slice_max_files", "gauge",
+	  "Files the slice may have open.", A_MAX_FILES, false },
+	{ "vcrypt_slice_max_bytes", "gauge",
+	  "Buffer bytes the slice's requests may have outstanding.",
+	  A_MAX_BYTES, false },
 	{ "vcrypt_slice_open_files", "gauge",
 	  "Files open on the slice.", A_OPEN_FILES, false },
+	{ "vcrypt_slice_outstanding_bytes", "gauge",
+	  "Buffer bytes of the slice's outstanding requests.",
+	  A_OUTSTANDING_BYTES, false },
 	{ "vcrypt_slice_queued_requests", "gauge",
 	  "Requests waiting in the driver.", A_QUEUED, false },
 	{ "vcrypt_slice_in_flight_requests", "gauge",
@@ -1348,14 +1597,48 @@ static void prom_value(FILE *f, const struct prom_metric *m, __u64 v)
 		fprintf(f, " %llu\n", v);
 }
 
-static __u64 card_sum(const struct card *c, int attr)
+/*
+ * The sum of @attr over the slices and the host slice of @c into @v; false
+ * if one of them could not be read
+ */
+static bool card_sum(const struct card *c, int attr, __u64 *v)
 {
-	__u64 v = c->has_host ? c->host.val[attr] : 0;
 	size_t k;
 
-	for (k = 0; k < c->n; k++)
-		v += c->slices[k].val[attr];
-	return v;
+	*v = 0;
+	if (c->has_host) {
+		if (!known(&c->host, attr))
+			return false;
+		*v = c->host.val[attr];
+	}
+	for (k = 0; k < c->n; k++) {
+		if (!known(&c->slices[k], attr))
+			return false;
+		*v += c->slices[k].val[attr];
+	}
+	return true;
+}
+
+/* One sample of metric @m of slice @s of @c, if it could be read */
+static void prom_slice(FILE *f, const struct prom_metric *m,
+		       const struct card *c, const struct slice *s)
+{
+	if (!known(s, m->attr))
+		return;
+	fprintf(f, "%s", m->name);
+	prom_labels(f, c, s);
+	prom_value(f, m, s->val[m->attr]);
+}
+
+/* The utilization of @s over @ns nanoseconds, if its card time is known */
+static void prom_utilization(FILE *f, const struct card *c,
+			     const struct slice *s, double ns)
+{
+	if (!s->time_known)
+		return;
+	fprintf(f, "vcrypt_slice_utilization_ratio");
+	prom_labels(f, c, s);
+	fprintf(f, " %.6f\n", (double)s->time / ns);
 }
 
 static void print_metrics(FILE *f, const struct cards *cs,
@@ -1390,9 +1673,11 @@ static void print_metrics(FILE *f, const struct cards *cs,
 		m = &card_metrics[a];
 		prom_family(f, m->name, m->type, m->help);
 		for (i = 0; i < cs->n; i++) {
+			if (!card_sum(&cs->card[i], m->attr, &v))
+				continue;
 			fprintf(f, "%s", m->name);
 			prom_labels(f, &cs->card[i], NULL);
-			prom_value(f, m, card_sum(&cs->card[i], m->attr));
+			prom_value(f, m, v);
 		}
 	}
 	for (a = 0; a < ARRAY_SIZE(card_counters); a++) {
@@ -1416,6 +1701,8 @@ static void print_metrics(FILE *f, const struct cards *cs,
 		prom_family(f, "vcrypt_card_utilization_ratio", "gauge",
 			    "Card time used over the sampling interval, by the card's rate model.");
 		for (i = 0; i < cs->n; i++) {
+			if (!cs->card[i].time_known)
+				continue;
 			fprintf(f, "vcrypt_card_utilization_ratio");
 			prom_labels(f, &cs->card[i], NULL);
 			fprintf(f, " %.6f\n", (double)cs->card[i].time / ns);
@@ -1426,16 +1713,11 @@ static void print_metrics(FILE *f, const struct cards *cs,
 		prom_family(f, m->name, m->type, m->help);
 		for (i = 0; i < cs->n; i++) {
 			c = &cs->card[i];
-			for (k = 0; k < c->n && !m->host_only; k++) {
-				fprintf(f, "%s", m->name);
-				prom_labels(f, c, &c->slices[k]);
-				prom_value(f, m, c->slices[k].val[m->attr]);
-			}
-			if (!c->has_host || m->attr == A_OPEN_FILES)
-				continue;
-			fprintf(f, "%s", m->name);
-			prom_labels(f, c, &c->host);
-			prom_value(f, m, c->host.val[m->attr]);
+			for (k = 0; k < c->n && !m->host_only; k++)
+				prom_slice(f, m, c, &c->slices[k]);
+			/* what the host slice lacks is never known */
+			if (c->has_host)
+				prom_slice(f, m, c, &c->host);
 		}
 	}
 	if (!iv)
@@ -1444,16 +1726,10 @@ static void print_metrics(FILE *f, const struct cards *cs,
 		    "The slice's card time over the sampling interval.");
 	for (i = 0; i < cs->n; i++) {
 		c = &cs->card[i];
-		for (k = 0; k < c->n; k++) {
-			fprintf(f, "vcrypt_slice_utilization_ratio");
-			prom_labels(f, c, &c->slices[k]);
-			fprintf(f, " %.6f\n", (double)c->slices[k].time / ns);
-		}
-		if (c->has_host) {
-			fprintf(f, "vcrypt_slice_utilization_ratio");
-			prom_labels(f, c, &c->host);
-			fprintf(f, " %.6f\n", (double)c->host.time / ns);
-		}
+		for (k = 0; k < c->n; k++)
+			prom_utilization(f, c, &c->slices[k], ns);
+		if (c->has_host)
+			prom_utilization(f, c, &c->host, ns);
 	}
 }
 
@@ -1551,6 +1827,8 @@ static int cmd_metrics(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	print_metrics(o.f, &cs, interval ? &iv : NULL);
+	if (any_unknown(&cs))
+		msg("only root may read the slices' counters: those are left out");
 	free_cards(&cs);
 	return output_close(&o) ? EXIT_FAIL : 0;
 }
@@ -1994,6 +2272,7 @@ static const struct {
 	{ "status", cmd_status },
 	{ "slices", cmd_slices },
 	{ "weight", cmd_weight },
+	{ "limit", cmd_limit },
 	{ "owner", cmd_owner },
 	{ "metrics", cmd_metrics },
 	{ "cdi", cmd_cdi },

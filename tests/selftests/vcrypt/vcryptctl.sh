@@ -4,12 +4,14 @@
 # vcryptctl against the driver: status (table and JSON) shows what sysfs
 # holds, the card's host slice (vcrypt-host<c>, the kernel crypto API's
 # share) included; weight and slices change sysfs as asked, whichever way
-# the slice, host slice or card is named; every bad argument gives exit
-# status 2 and a message, before sysfs is touched; an operation that fails
-# gives 1 and a message; another user than root may look but not change
-# (EACCES: run through nobody). The global options, metrics and the CDI
-# spec show what sysfs holds; owner gives a node to nobody, who can then
-# open it.
+# the slice, host slice or card is named; limit sets a slice's max_files and
+# max_bytes; every bad argument gives exit status 2 and a message, before
+# sysfs is touched; an operation that fails gives 1 and a message; another
+# user than root may look but not change (EACCES: run through nobody), and
+# sees the weights and limits but none of the counters, which are root's.
+# The global options, metrics and the CDI spec show what sysfs holds
+# (metrics as another user leaves the counters out); owner gives a node to
+# nobody, who can then open it.
 #
 # vcryptctl and nobody are taken from this script's directory, else PATH.
 # Prints TAP; exits non-zero if a check failed.
@@ -171,17 +173,22 @@ done
 run 0 --help
 expect_out "^Usage: vcryptctl"
 run 0 --version
-expect_out "^vcryptctl [0-9.]+ \(vcrypt ABI 1\.0\)$"
+expect_out "^vcryptctl [0-9.]+ \(vcrypt ABI 1\.1\)$"
 
 # Status: the table, with what sysfs holds
 sched=$(cat "/sys/bus/pci/devices/$bdf/$group/scheduler")
 run 0 status
 expect_out "^card $bdf( \(card [0-9]+\))?: scheduler $sched, $cnt slices"
 for s in $(seq 0 $((cnt - 1))); do
-	expect_out "^ +$s +/dev/vcrypt$((base + s)) +100 "
+	expect_out "^ +$s +/dev/vcrypt$((base + s)) +100 +0/64 +0/64M "
 done
+if grep -q "only root may read" "$tmp/out"; then
+	not_ok "root reads every counter"
+else
+	ok "root reads every counter"
+fi
 # The host slice: a row after the slices, and its crypto API line
-expect_out "^ +host +vcrypt-host$card +100 +- "
+expect_out "^ +host +vcrypt-host$card +100 +- +- "
 expect_out "^ +crypto API: [0-9]+ transforms?, [0-9]+ backlogged, [0-9]+ fallback ops?$"
 if [ "$(awk -v last="/dev/vcrypt$((base + cnt - 1))" \
 	'$2 == last { getline; print $1, $2 }' "$tmp/out")" = \
@@ -195,6 +202,9 @@ expect_out "^ +host +vcrypt-host$card "
 expect_out "share of card time over 1 s$"
 run_nobody 0 status
 expect_out "^card $bdf"
+expect_out "^ +0 +/dev/vcrypt$base +100 +-/64 +-/64M +- +- +- +- +- +-$"
+expect_out "^ +host +vcrypt-host$card +100 +- +- +- +- +- +- +- +-$"
+expect_out "^- : only root may read the slices' counters$"
 
 # Status: JSON, checked with what busybox has
 run 0 status -j
@@ -204,8 +214,9 @@ expect_out '"scheduler": "'"$sched"'"'
 expect_out '"nr_slices": '"$cnt"','
 expect_out '"node": "/dev/vcrypt'"$base"'"'
 for key in interval_s cards index card_time_ns slices slice weight \
-	   open_files queued in_flight completed_ops completed_bytes errors \
-	   share_pct host name transforms backlogged fallback_ops; do
+	   max_files max_bytes open_files outstanding_bytes queued in_flight \
+	   completed_ops completed_bytes errors share_pct host name \
+	   transforms backlogged fallback_ops; do
 	expect_out "\"$key\": "
 done
 expect_out '"host": \{$'
@@ -251,6 +262,18 @@ expect_file "$class/vcrypt$((base + 3))/weight" 1
 run 0 status
 expect_out "^ +0 +/dev/vcrypt$base +250 "
 expect_out "^ +2 +/dev/vcrypt$((base + 2)) +10000 "
+
+# Limits of a slice
+run 0 limit "$((base + 1))" files 3
+expect_file "$class/vcrypt$((base + 1))/max_files" 3
+run 0 limit "/dev/vcrypt$((base + 1))" bytes 16M
+expect_file "$class/vcrypt$((base + 1))/max_bytes" 16777216
+run 0 status
+expect_out "^ +1 +/dev/vcrypt$((base + 1)) +300 +0/3 +0/16M "
+run 0 limit "vcrypt$((base + 1))" files 64
+expect_file "$class/vcrypt$((base + 1))/max_files" 64
+run 0 limit "$((base + 1))" bytes 64MiB
+expect_file "$class/vcrypt$((base + 1))/max_bytes" 67108864
 
 # Weight of the host slice: host (card 0), hostC, vcrypt-hostC
 if [ "$card" -eq 0 ]; then
@@ -336,6 +359,11 @@ for args in "weight $base 0|0 is out of range 1\.\.10000" \
 	    "status -i x|not a number of seconds" \
 	    "status -q|unknown option '-q'" \
 	    "status extra|unexpected argument 'extra'" \
+	    "limit $base files 0|0 is out of range 1\.\.4096" \
+	    "limit $base bytes 4G|4G is out of range 1\.\.4294967295 bytes" \
+	    "limit $base bytes 1T|'1T' is not a size" \
+	    "limit $base frobs 1|'frobs' is not a limit" \
+	    "limit host$card files 1|the host slice has no files" \
 	    "frobnicate|unknown command 'frobnicate'"; do
 	msg=${args#*|}
 	# shellcheck disable=SC2086,SC2090 # the arguments are separate words
@@ -359,6 +387,8 @@ run 1 slices 4 -c 77
 expect_err "no vcrypt card 77"
 run 1 slices 4 -c 0000:00:1f.7
 expect_err "no vcrypt card 0000:00:1f\.7"
+run 1 limit 99999 files 3
+expect_err "no slice vcrypt99999"
 
 # Another user: EACCES, nothing changes; argument checks first
 run_nobody 1 weight "$base" 200
@@ -376,6 +406,9 @@ expect_file "$slices" "$cnt"
 run_nobody 1 slices 0
 expect_file "$slices" "$cnt"
 run_nobody 2 weight "$base" 0
+run_nobody 1 limit "$base" files 1
+expect_err "setting max_files of vcrypt$base to 1: Permission denied \(needs root\)"
+expect_file "$class/vcrypt$base/max_files" 64
 
 # Global options: -j compact JSON on one line, -j -p what status -j prints
 run 0 -j status
@@ -401,6 +434,16 @@ expect_out "^# TYPE vcrypt_card_card_time_seconds_total counter$"
 expect_out "^vcrypt_slice_weight\\{card=\"$bdf\",slice=\"host\",node=\"vcrypt-host$card\"\\} "
 run 0 metrics -i 0.5
 expect_out "^vcrypt_card_utilization_ratio\\{card=\"$bdf\"\\} [01]\\.[0-9]{6}$"
+# Another user: weights and limits; no counter sample, never a 0 for one
+run_nobody 0 metrics -i 0.2
+expect_out "^vcrypt_slice_weight\\{$lbl\\} 100$"
+expect_out "^vcrypt_slice_max_files\\{$lbl\\} 64$"
+expect_err "only root may read the slices' counters: those are left out"
+if grep -q -E '^vcrypt_(slice|card)_(operations_total|bytes_total|errors_total|card_time_seconds_total|queued_requests|in_flight_requests|open_files|outstanding_bytes|utilization_ratio)\{' "$tmp/out"; then
+	not_ok "as nobody: metrics has no counter samples"
+else
+	ok "as nobody: metrics has no counter samples"
+fi
 
 # The CDI spec: each slice's device number, as the kernel has it
 run 0 cdi
