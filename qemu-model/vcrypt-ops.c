@@ -39,6 +39,7 @@ typedef struct VCryptBuf {
 typedef struct VCryptJob {
     PCIDevice *pdev;
     const VCryptDesc *d;
+    const VCryptOmit *omit;
     bool decrypt;
     VCryptBuf src;
     VCryptBuf dst;
@@ -211,25 +212,52 @@ static uint16_t vcrypt_buf_load(PCIDevice *pdev, VCryptBuf *b, uint64_t addr,
     return sum == len ? VCRYPT_HW_ST_OK : VCRYPT_HW_ST_BAD_DESC;
 }
 
-/* Move the first @len bytes of @b from or to @data */
-static bool vcrypt_buf_rw(PCIDevice *pdev, const VCryptBuf *b, uint8_t *data,
-                          uint32_t len, DMADirection dir)
+/* Read the first @len bytes of @b into @data */
+static bool vcrypt_buf_read(PCIDevice *pdev, const VCryptBuf *b,
+                            uint8_t *data, uint32_t len)
 {
     unsigned i;
 
     if (!b->sge) {
-        return !len || pci_dma_rw(pdev, b->addr, data, len, dir,
-                                  MEMTXATTRS_UNSPECIFIED) == MEMTX_OK;
+        return !len || pci_dma_read(pdev, b->addr, data, len) == MEMTX_OK;
     }
     for (i = 0; i < b->nsge && len; i++) {
         uint32_t n = MIN(len, le32_to_cpu(b->sge[i].len));
 
-        if (pci_dma_rw(pdev, le64_to_cpu(b->sge[i].addr), data, n, dir,
-                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+        if (pci_dma_read(pdev, le64_to_cpu(b->sge[i].addr), data, n) !=
+            MEMTX_OK) {
             return false;
         }
         data += n;
         len -= n;
+    }
+    return true;
+}
+
+/* Write bytes @from to @to of @data to the same offsets of @b */
+static bool vcrypt_buf_write(PCIDevice *pdev, const VCryptBuf *b,
+                             const uint8_t *data, uint32_t from, uint32_t to)
+{
+    uint64_t pos = 0;
+    unsigned i;
+
+    if (from >= to) {
+        return true;
+    }
+    if (!b->sge) {
+        return pci_dma_write(pdev, b->addr + from, data + from,
+                             to - from) == MEMTX_OK;
+    }
+    for (i = 0; i < b->nsge && pos < to; i++) {
+        uint32_t len = le32_to_cpu(b->sge[i].len);
+        uint64_t start = MAX(pos, from), end = MIN(pos + len, to);
+
+        if (start < end &&
+            pci_dma_write(pdev, le64_to_cpu(b->sge[i].addr) + (start - pos),
+                          data + start, end - start) != MEMTX_OK) {
+            return false;
+        }
+        pos += len;
     }
     return true;
 }
@@ -247,8 +275,7 @@ static uint16_t vcrypt_job_read(VCryptJob *j)
 
     if (!vcrypt_read(j->pdev, d->key_addr, j->key, d->key_len) ||
         !vcrypt_read(j->pdev, d->iv_addr, j->iv, d->iv_len) ||
-        !vcrypt_buf_rw(j->pdev, &j->src, j->in, d->src_len,
-                       DMA_DIRECTION_TO_DEVICE)) {
+        !vcrypt_buf_read(j->pdev, &j->src, j->in, d->src_len)) {
         return VCRYPT_HW_ST_DMA;
     }
     return VCRYPT_HW_ST_OK;
@@ -479,15 +506,19 @@ static uint16_t vcrypt_compute(VCryptJob *j)
     }
 }
 
-/* Write the result, then the next IV of CBC and CTR */
+/*
+ * Write the result, less what fault injection leaves out, then the next
+ * IV of CBC and CTR
+ */
 static uint16_t vcrypt_job_write(VCryptJob *j)
 {
     const VCryptDesc *d = j->d;
     bool iv_back = d->op == VCRYPT_HW_OP_AES_CBC ||
                    d->op == VCRYPT_HW_OP_AES_CTR;
+    int64_t end = (int64_t)j->out_len + MIN(j->omit->delta, 0);
 
-    if (!vcrypt_buf_rw(j->pdev, &j->dst, j->out, j->out_len,
-                       DMA_DIRECTION_FROM_DEVICE)) {
+    if (!vcrypt_buf_write(j->pdev, &j->dst, j->out, j->omit->skip,
+                          MAX(end, 0))) {
         return VCRYPT_HW_ST_DMA;
     }
     if (iv_back && d->src_len &&
@@ -541,9 +572,10 @@ static uint16_t vcrypt_job_run(VCryptJob *j)
     return st;
 }
 
-uint16_t vcrypt_exec(PCIDevice *pdev, const VCryptDesc *d, uint32_t *out_len)
+uint16_t vcrypt_exec(PCIDevice *pdev, const VCryptDesc *d,
+                     const VCryptOmit *omit, uint32_t *out_len)
 {
-    VCryptJob j = { .pdev = pdev, .d = d };
+    VCryptJob j = { .pdev = pdev, .d = d, .omit = omit };
     uint16_t st;
 
     st = vcrypt_job_run(&j);

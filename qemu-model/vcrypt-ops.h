@@ -46,11 +46,22 @@ typedef struct VCryptDesc {
 void vcrypt_desc_load(VCryptDesc *d, const struct vcrypt_hw_desc *raw);
 
 /*
- * Validate and execute @d: DMA the key, IV and source in through @pdev,
- * compute, DMA the result out. Returns a VCRYPT_HW_ST_* status and, for
- * VCRYPT_HW_ST_OK, the number of bytes written to the destination in
- * @out_len (0 otherwise).
+ * Fault injection: the bytes of a successful result the card leaves
+ * unwritten in the destination: the first @skip, and the last -@delta
+ * if @delta is negative.
  */
-uint16_t vcrypt_exec(PCIDevice *pdev, const VCryptDesc *d, uint32_t *out_len);
+typedef struct VCryptOmit {
+    uint32_t skip;
+    int32_t delta;
+} VCryptOmit;
+
+/*
+ * Validate and execute @d: DMA the key, IV and source in through @pdev,
+ * compute, DMA the result out, less what @omit leaves out. Returns a
+ * VCRYPT_HW_ST_* status and, for VCRYPT_HW_ST_OK, the length of the result
+ * in @out_len (0 otherwise).
+ */
+uint16_t vcrypt_exec(PCIDevice *pdev, const VCryptDesc *d,
+                     const VCryptOmit *omit, uint32_t *out_len);
 
 #endif

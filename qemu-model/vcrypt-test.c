@@ -1460,6 +1460,178 @@ static void test_fault_device_error(void)
     card_free(&c);
 }
 
+static void qom_set_int(Card *c, const char *prop, int64_t val)
+{
+    qtest_qmp_assert_success(c->qts,
+        "{'execute': 'qom-set', 'arguments':"
+        " {'path': %s, 'property': %s, 'value': %" PRId64 "}}",
+        VC_QOM, prop, val);
+}
+
+/* A GByteArray of @len bytes of @hex from byte @from on */
+static GByteArray *unhex_part(const char *hex, size_t from, size_t len)
+{
+    GByteArray *all = unhex(hex), *part = g_byte_array_new();
+
+    g_byte_array_append(part, all->data + from, len);
+    g_byte_array_unref(all);
+    return part;
+}
+
+/*
+ * A short out_len: the card reports and writes 4 bytes less; a long one:
+ * it reports 5 more than it wrote. An error completion carries the delta
+ * as well. The statistics count what really happened.
+ */
+static void test_fault_out_len_delta(void)
+{
+    g_autoptr(GByteArray) head = unhex_part(sha256_abc, 0, 28);
+    g_autoptr(GByteArray) want = unhex(sha256_abc);
+    uint32_t out_len;
+    Card c;
+    Req r;
+
+    card_boot_setup(&c, "");
+    qom_set_int(&c, "fault-out-len-delta", -4);
+    g_assert_cmpint(qom_get_uint(&c, "fault-out-len-delta"), ==, -4);
+    r = hash_req(&c, VCRYPT_HW_OP_SHA256, NULL, 0, "abc", 3, 40);
+    g_assert_cmpuint(card_run(&c, &r, &out_len), ==, VCRYPT_HW_ST_OK);
+    g_assert_cmpuint(out_len, ==, 28);
+    assert_mem(&c, r.dst, head);
+    assert_filled(&c, r.dst + 28, 0xee, 12);
+
+    qom_set_int(&c, "fault-out-len-delta", 5);
+    r = hash_req(&c, VCRYPT_HW_OP_SHA256, NULL, 0, "abc", 3, 40);
+    g_assert_cmpuint(card_run(&c, &r, &out_len), ==, VCRYPT_HW_ST_OK);
+    g_assert_cmpuint(out_len, ==, 37);
+    assert_mem(&c, r.dst, want);
+    assert_filled(&c, r.dst + 32, 0xee, 8);
+    r.op = 0x7f;
+    g_assert_cmpuint(card_run(&c, &r, &out_len), ==, VCRYPT_HW_ST_BAD_OP);
+    g_assert_cmpuint(out_len, ==, 5);
+    g_assert_cmpuint(rd64(&c, VCRYPT_REG_STAT_BYTES), ==, 6);
+
+    qom_set_int(&c, "fault-out-len-delta", 0);
+    r = hash_req(&c, VCRYPT_HW_OP_SHA256, NULL, 0, "abc", 3, 40);
+    check_hash(&c, &r, sha256_abc);
+    card_free(&c);
+}
+
+/*
+ * The card leaves the first bytes of the result alone and reports the
+ * full out_len: on a flat destination, and across the entries of an SG
+ * table (48 + 24 bytes, the first 52 skipped).
+ */
+static void test_fault_dst_skip(void)
+{
+    static const uint32_t dst_lens[] = { 48, 24 };
+    g_autoptr(GByteArray) tail = unhex_part(sha256_abc, 8, 24);
+    g_autoptr(GByteArray) ct_tail = unhex_part(cbc_ct, 52, 12);
+    g_autoptr(GByteArray) key = unhex(aes128_key);
+    g_autoptr(GByteArray) iv = unhex(cbc_iv);
+    g_autoptr(GByteArray) pt = unhex(sp800_38a_pt);
+    uint64_t dst_seg[2], dst_area;
+    uint32_t out_len;
+    Card c;
+    Req r;
+
+    card_boot_setup(&c, "");
+    qom_set_uint(&c, "fault-dst-skip", 8);
+    g_assert_cmpuint(qom_get_uint(&c, "fault-dst-skip"), ==, 8);
+    r = hash_req(&c, VCRYPT_HW_OP_SHA256, NULL, 0, "abc", 3, 32);
+    g_assert_cmpuint(card_run(&c, &r, &out_len), ==, VCRYPT_HW_ST_OK);
+    g_assert_cmpuint(out_len, ==, 32);
+    assert_filled(&c, r.dst, 0xee, 8);
+    assert_mem(&c, r.dst + 8, tail);
+
+    qom_set_uint(&c, "fault-dst-skip", 52);
+    dst_area = gfill(&c, 0xee, 3 * 4096);
+    r = cipher_req(&c, VCRYPT_HW_OP_AES_CBC, 0, key, iv, pt, 72);
+    r.dst = sg_table(&c, dst_area, dst_lens, 2, dst_seg);
+    r.dst_nsge = 2;
+    g_assert_cmpuint(card_run(&c, &r, &out_len), ==, VCRYPT_HW_ST_OK);
+    g_assert_cmpuint(out_len, ==, 64);
+    assert_filled(&c, dst_seg[0], 0xee, 48);
+    assert_filled(&c, dst_seg[1], 0xee, 4);
+    assert_mem(&c, dst_seg[1] + 4, ct_tail);
+    assert_filled(&c, dst_seg[1] + 16, 0xee, 8);
+
+    qom_set_uint(&c, "fault-dst-skip", 0);
+    r = hash_req(&c, VCRYPT_HW_OP_SHA256, NULL, 0, "abc", 3, 32);
+    check_hash(&c, &r, sha256_abc);
+    card_free(&c);
+}
+
+/*
+ * A descriptor that succeeded is reported with another status and out_len
+ * 0 (but its result is written); errors keep their own status.
+ */
+static void test_fault_cqe_status(void)
+{
+    g_autoptr(GByteArray) want = unhex(sha256_abc);
+    uint32_t out_len;
+    Card c;
+    Req r;
+
+    card_boot_setup(&c, "");
+    qom_set_uint(&c, "fault-cqe-status", 0x7f);
+    g_assert_cmpuint(qom_get_uint(&c, "fault-cqe-status"), ==, 0x7f);
+    r = hash_req(&c, VCRYPT_HW_OP_SHA256, NULL, 0, "abc", 3, 32);
+    g_assert_cmpuint(card_run(&c, &r, &out_len), ==, 0x7f);
+    g_assert_cmpuint(out_len, ==, 0);
+    assert_mem(&c, r.dst, want);
+    r.op = 0x7f;
+    expect_status(&c, &r, VCRYPT_HW_ST_BAD_OP);
+    g_assert_cmpuint(rd64(&c, VCRYPT_REG_STAT_ERRORS), ==, 1);
+    qom_set_uint(&c, "fault-cqe-status", 0);
+    r = hash_req(&c, VCRYPT_HW_OP_SHA256, NULL, 0, "abc", 3, 32);
+    check_hash(&c, &r, sha256_abc);
+    card_free(&c);
+}
+
+/* Reserved flag bits of completion entries; the phase stays the card's */
+static void test_fault_cqe_flags(void)
+{
+    struct vcrypt_hw_cqe cqe;
+    Card c;
+    Req r;
+
+    card_boot_setup(&c, "");
+    qom_set_uint(&c, "fault-cqe-flags", 0xffff);
+    g_assert_cmpuint(qom_get_uint(&c, "fault-cqe-flags"), ==, 0xffff);
+    r = small_req(&c, 1);
+    card_submit(&c, &r);
+    card_wait(&c, &cqe);
+    g_assert_cmphex(cqe.flags, ==, 0xffff);
+    g_assert_cmpuint(cqe.status, ==, VCRYPT_HW_ST_OK);
+    qom_set_uint(&c, "fault-cqe-flags", 0x8000);
+    r = small_req(&c, 2);
+    card_submit(&c, &r);
+    card_wait(&c, &cqe);
+    g_assert_cmphex(cqe.flags, ==, 0x8000 | VCRYPT_HW_CQE_PHASE);
+    card_free(&c);
+}
+
+/* The limit registers lie; the card keeps its real limits */
+static void test_fault_lie_limits(void)
+{
+    Card c;
+    Req r;
+
+    card_boot_setup(&c, "");
+    qtest_qom_set_bool(c.qts, VC_QOM, "fault-lie-limits", true);
+    g_assert_true(qtest_qom_get_bool(c.qts, VC_QOM, "fault-lie-limits"));
+    g_assert_cmphex(rd32(&c, VCRYPT_REG_MAX_RING), ==, UINT32_MAX);
+    g_assert_cmphex(rd32(&c, VCRYPT_REG_MAX_DATA), ==, UINT32_MAX);
+    g_assert_cmphex(rd32(&c, VCRYPT_REG_MAX_SGE), ==, UINT32_MAX);
+    r = hash_req(&c, VCRYPT_HW_OP_SHA256, NULL, 0, "", 0, 32);
+    r.src_len = VCRYPT_HW_DATA_MAX + 1;
+    expect_status(&c, &r, VCRYPT_HW_ST_BAD_LEN);
+    qtest_qom_set_bool(c.qts, VC_QOM, "fault-lie-limits", false);
+    g_assert_cmpuint(rd32(&c, VCRYPT_REG_MAX_DATA), ==, VCRYPT_HW_DATA_MAX);
+    card_free(&c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1492,6 +1664,11 @@ int main(int argc, char **argv)
     qtest_add_func("/vcrypt/fault/drop", test_fault_drop);
     qtest_add_func("/vcrypt/fault/corrupt", test_fault_corrupt);
     qtest_add_func("/vcrypt/fault/device-error", test_fault_device_error);
+    qtest_add_func("/vcrypt/fault/out-len-delta", test_fault_out_len_delta);
+    qtest_add_func("/vcrypt/fault/dst-skip", test_fault_dst_skip);
+    qtest_add_func("/vcrypt/fault/cqe-status", test_fault_cqe_status);
+    qtest_add_func("/vcrypt/fault/cqe-flags", test_fault_cqe_flags);
+    qtest_add_func("/vcrypt/fault/lie-limits", test_fault_lie_limits);
 
     return g_test_run();
 }

@@ -83,6 +83,11 @@ struct VCryptState {
     bool fault_stall;
     uint32_t fault_drop;
     uint32_t fault_corrupt;
+    int32_t fault_out_len_delta;
+    uint32_t fault_dst_skip;
+    uint16_t fault_cqe_status;
+    uint16_t fault_cqe_flags;
+    bool fault_lie_limits;
 };
 
 QEMU_BUILD_BUG_ON(sizeof(struct vcrypt_hw_desc) != 64);
@@ -231,11 +236,13 @@ static bool vcrypt_fetch(VCryptState *s, int64_t now)
 static bool vcrypt_post(VCryptState *s, uint64_t cookie, uint16_t status,
                         uint32_t out_len)
 {
+    uint16_t flags = s->fault_cqe_flags & ~VCRYPT_HW_CQE_PHASE;
     struct vcrypt_hw_cqe cqe = {
         .cookie = cpu_to_le64(cookie),
         .out_len = cpu_to_le32(out_len),
         .status = cpu_to_le16(status),
-        .flags = cpu_to_le16(s->cq_phase ? VCRYPT_HW_CQE_PHASE : 0),
+        .flags = cpu_to_le16(flags |
+                             (s->cq_phase ? VCRYPT_HW_CQE_PHASE : 0)),
     };
     dma_addr_t addr = s->cq_base + (dma_addr_t)s->cq_tail * sizeof(cqe);
     size_t body = offsetof(struct vcrypt_hw_cqe, flags);
@@ -261,13 +268,17 @@ static bool vcrypt_post(VCryptState *s, uint64_t cookie, uint16_t status,
 /* Execute the descriptor in service; true if a completion was posted */
 static bool vcrypt_complete(VCryptState *s)
 {
+    VCryptOmit omit = {
+        .skip = s->fault_dst_skip,
+        .delta = s->fault_out_len_delta,
+    };
     VCryptDesc d;
     uint32_t out_len = 0;
     uint16_t status;
     uint64_t cookie;
 
     vcrypt_desc_load(&d, &s->cur);
-    status = vcrypt_exec(PCI_DEVICE(s), &d, &out_len);
+    status = vcrypt_exec(PCI_DEVICE(s), &d, &omit, &out_len);
 
     s->busy = false;
     s->chaining = true;
@@ -290,6 +301,12 @@ static bool vcrypt_complete(VCryptState *s)
         s->fault_corrupt--;
         cookie = ~cookie;
     }
+    /* The lies of fault injection: counted above as what really happened */
+    if (status == VCRYPT_HW_ST_OK && s->fault_cqe_status) {
+        status = s->fault_cqe_status;
+        out_len = 0;
+    }
+    out_len += (uint32_t)s->fault_out_len_delta;
     return vcrypt_post(s, cookie, status, out_len);
 }
 
@@ -536,11 +553,11 @@ static uint32_t vcrypt_read32(VCryptState *s, hwaddr addr)
     case VCRYPT_REG_CAPS:
         return VCRYPT_CAPS;
     case VCRYPT_REG_MAX_RING:
-        return VCRYPT_HW_RING_MAX;
+        return s->fault_lie_limits ? UINT32_MAX : VCRYPT_HW_RING_MAX;
     case VCRYPT_REG_MAX_DATA:
-        return VCRYPT_HW_DATA_MAX;
+        return s->fault_lie_limits ? UINT32_MAX : VCRYPT_HW_DATA_MAX;
     case VCRYPT_REG_MAX_SGE:
-        return VCRYPT_HW_SGE_MAX;
+        return s->fault_lie_limits ? UINT32_MAX : VCRYPT_HW_SGE_MAX;
     case VCRYPT_REG_CTRL:
         return s->ctrl;
     case VCRYPT_REG_STATUS:
@@ -654,6 +671,54 @@ static void vcrypt_set_u32(Object *obj, Visitor *v, const char *name,
     }
 }
 
+static void vcrypt_get_i32(Object *obj, Visitor *v, const char *name,
+                           void *opaque, Error **errp)
+{
+    int32_t *field = (int32_t *)((uint8_t *)obj + (uintptr_t)opaque);
+
+    visit_type_int32(v, name, field, errp);
+}
+
+static void vcrypt_set_i32(Object *obj, Visitor *v, const char *name,
+                           void *opaque, Error **errp)
+{
+    int32_t *field = (int32_t *)((uint8_t *)obj + (uintptr_t)opaque);
+    int32_t val;
+
+    if (visit_type_int32(v, name, &val, errp)) {
+        *field = val;
+    }
+}
+
+static void vcrypt_get_u16(Object *obj, Visitor *v, const char *name,
+                           void *opaque, Error **errp)
+{
+    uint16_t *field = (uint16_t *)((uint8_t *)obj + (uintptr_t)opaque);
+
+    visit_type_uint16(v, name, field, errp);
+}
+
+static void vcrypt_set_u16(Object *obj, Visitor *v, const char *name,
+                           void *opaque, Error **errp)
+{
+    uint16_t *field = (uint16_t *)((uint8_t *)obj + (uintptr_t)opaque);
+    uint16_t val;
+
+    if (visit_type_uint16(v, name, &val, errp)) {
+        *field = val;
+    }
+}
+
+static bool vcrypt_get_lie_limits(Object *obj, Error **errp)
+{
+    return VCRYPT(obj)->fault_lie_limits;
+}
+
+static void vcrypt_set_lie_limits(Object *obj, bool value, Error **errp)
+{
+    VCRYPT(obj)->fault_lie_limits = value;
+}
+
 static bool vcrypt_get_stall(Object *obj, Error **errp)
 {
     return VCRYPT(obj)->fault_stall;
@@ -721,6 +786,38 @@ static void vcrypt_add_props(ObjectClass *oc)
                                    vcrypt_set_device_error);
     object_class_property_set_description(oc, "fault-device-error",
         "Fault injection: setting true halts the card with ERROR=INJECTED");
+
+    object_class_property_add(oc, "fault-out-len-delta", "int32",
+                              vcrypt_get_i32, vcrypt_set_i32, NULL,
+                              (void *)offsetof(VCryptState,
+                                               fault_out_len_delta));
+    object_class_property_set_description(oc, "fault-out-len-delta",
+        "Fault injection: add N to the out_len of every completion; a "
+        "negative N also leaves the last -N bytes of a result unwritten");
+    object_class_property_add(oc, "fault-dst-skip", "uint32",
+                              vcrypt_get_u32, vcrypt_set_u32, NULL,
+                              (void *)offsetof(VCryptState, fault_dst_skip));
+    object_class_property_set_description(oc, "fault-dst-skip",
+        "Fault injection: leave the first N bytes of every result "
+        "unwritten, reporting the full out_len");
+    object_class_property_add(oc, "fault-cqe-status", "uint16",
+                              vcrypt_get_u16, vcrypt_set_u16, NULL,
+                              (void *)offsetof(VCryptState,
+                                               fault_cqe_status));
+    object_class_property_set_description(oc, "fault-cqe-status",
+        "Fault injection: post status N (not 0) with out_len 0 for every "
+        "descriptor that succeeded");
+    object_class_property_add(oc, "fault-cqe-flags", "uint16",
+                              vcrypt_get_u16, vcrypt_set_u16, NULL,
+                              (void *)offsetof(VCryptState, fault_cqe_flags));
+    object_class_property_set_description(oc, "fault-cqe-flags",
+        "Fault injection: set these reserved bits in the flags of every "
+        "completion entry");
+    object_class_property_add_bool(oc, "fault-lie-limits",
+                                   vcrypt_get_lie_limits,
+                                   vcrypt_set_lie_limits);
+    object_class_property_set_description(oc, "fault-lie-limits",
+        "Fault injection: MAX_RING, MAX_DATA and MAX_SGE read 0xffffffff");
 }
 
 /* Device */
