@@ -129,6 +129,9 @@ enum vcrypt_ring_state {
  * @completed: submitted commands finished, successfully or not
  * @errors: completed commands that finished with an error
  * @bad_cqes: completion entries ignored for an unknown cookie
+ * @bad_results: completion entries of a command in flight whose status,
+ *	flags or out_len break the card's specification; the command failed
+ *	with -EIO
  * @lost_cqes: commands failed because the card skipped their completion
  * @in_flight: commands submitted and not yet completed
  */
@@ -137,6 +140,7 @@ struct vcrypt_ring_stats {
 	u64 completed;
 	u64 errors;
 	u64 bad_cqes;
+	u64 bad_results;
 	u64 lost_cqes;
 	u32 in_flight;
 };
@@ -181,8 +185,8 @@ struct vcrypt_ring {
  * @dev: &pdev->dev
  * @regs: BAR0 registers
  * @caps: VCRYPT_REG_CAPS: BIT(op) for each supported operation
- * @max_ring: VCRYPT_REG_MAX_RING
- * @max_data: VCRYPT_REG_MAX_DATA
+ * @max_ring: VCRYPT_REG_MAX_RING, at most VCRYPT_HW_RING_MAX
+ * @max_data: VCRYPT_REG_MAX_DATA, at most VCRYPT_HW_DATA_MAX
  * @max_sge: VCRYPT_REG_MAX_SGE, at most VCRYPT_HW_SGE_MAX
  * @ring: the rings
  * @debugfs: debugfs directory of the card
@@ -228,6 +232,8 @@ void vcrypt_free_secret(struct kmem_cache *cache, void *obj, size_t size);
 int vcrypt_cmd_map(struct vcrypt_dev *vd, struct vcrypt_cmd *cmd);
 void vcrypt_cmd_unmap(struct vcrypt_dev *vd, struct vcrypt_cmd *cmd);
 int vcrypt_hw_status_errno(u32 hw_status);
+bool vcrypt_cqe_valid(const struct vcrypt_cmd *cmd, u16 hw_status, u16 flags,
+		      u32 out_len);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 u32 vcrypt_ring_oldest(const struct vcrypt_ring *ring);

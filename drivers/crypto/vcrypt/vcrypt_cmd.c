@@ -6,8 +6,10 @@
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
 #include <linux/errno.h>
+#include <linux/limits.h>
 #include <linux/scatterlist.h>
 #include <linux/string.h>
+#include <crypto/sha2.h>
 
 #include "vcrypt.h"
 
@@ -33,6 +35,64 @@ int vcrypt_hw_status_errno(u32 hw_status)
 	default:
 		return -EIO;
 	}
+}
+
+/*
+ * Bytes the card's specification says a successful @cmd writes, or
+ * U64_MAX for an operation the driver does not know or lengths with which
+ * no operation succeeds.
+ */
+static u64 vcrypt_cmd_out_len(const struct vcrypt_cmd *cmd)
+{
+	switch (cmd->op) {
+	case VCRYPT_HW_OP_AES_CBC:
+	case VCRYPT_HW_OP_AES_CTR:
+	case VCRYPT_HW_OP_AES_XTS:
+		return cmd->src_len;
+	case VCRYPT_HW_OP_AES_GCM:
+		if (!(cmd->flags & VCRYPT_HW_DF_DECRYPT))
+			return (u64)cmd->src_len + cmd->tag_len;
+		if (cmd->src_len < cmd->tag_len)
+			return U64_MAX;
+		return cmd->src_len - cmd->tag_len;
+	case VCRYPT_HW_OP_SHA256:
+	case VCRYPT_HW_OP_HMAC_SHA256:
+		return SHA256_DIGEST_SIZE;
+	case VCRYPT_HW_OP_SHA512:
+		return SHA512_DIGEST_SIZE;
+	default:
+		return U64_MAX;
+	}
+}
+
+/**
+ * vcrypt_cqe_valid() - whether a completion is one the card may post
+ * @cmd: the command it completes
+ * @hw_status: its status, VCRYPT_HW_ST_*
+ * @flags: its flags
+ * @out_len: the bytes it says the card wrote
+ *
+ * The card is not trusted: a completion is valid only if its flags hold
+ * nothing but the phase bit, its status is one the specification defines
+ * (AUTH only for an AES-GCM decryption) and its out_len is 0 for an error
+ * and, for success, exactly what the operation produces, within the
+ * destination. Any other completion fails its command with -EIO, so that
+ * a short out_len never passes for a result.
+ *
+ * Return: true if it is valid.
+ */
+bool vcrypt_cqe_valid(const struct vcrypt_cmd *cmd, u16 hw_status, u16 flags,
+		      u32 out_len)
+{
+	if (flags & ~VCRYPT_HW_CQE_PHASE || hw_status > VCRYPT_HW_ST_AUTH)
+		return false;
+	if (hw_status == VCRYPT_HW_ST_AUTH &&
+	    (cmd->op != VCRYPT_HW_OP_AES_GCM ||
+	     !(cmd->flags & VCRYPT_HW_DF_DECRYPT)))
+		return false;
+	if (hw_status != VCRYPT_HW_ST_OK)
+		return !out_len;
+	return out_len == vcrypt_cmd_out_len(cmd) && out_len <= cmd->dst_len;
 }
 
 static int vcrypt_map_sg(struct vcrypt_dev *vd, struct scatterlist *sgl,

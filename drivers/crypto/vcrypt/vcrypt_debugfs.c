@@ -271,6 +271,7 @@ static int vcrypt_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "in_flight %u\n", st.in_flight);
 	seq_printf(m, "errors %llu\n", st.errors);
 	seq_printf(m, "bad_cqes %llu\n", st.bad_cqes);
+	seq_printf(m, "bad_results %llu\n", st.bad_results);
 	seq_printf(m, "lost_cqes %llu\n", st.lost_cqes);
 	return 0;
 }

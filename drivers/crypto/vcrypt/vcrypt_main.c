@@ -67,9 +67,16 @@ static int vcrypt_hw_identify(struct vcrypt_dev *vd)
 				     "unsupported version %u.%u\n",
 				     version >> 16, version & 0xffff);
 
+	/*
+	 * The card's limits are taken only as far as the driver and the
+	 * descriptor can use them: lengths stay far from wrapping a u32, SG
+	 * tables fit the pool and a u16.
+	 */
 	vd->caps = vcrypt_read(vd, VCRYPT_REG_CAPS);
-	vd->max_ring = vcrypt_read(vd, VCRYPT_REG_MAX_RING);
-	vd->max_data = vcrypt_read(vd, VCRYPT_REG_MAX_DATA);
+	vd->max_ring = min(vcrypt_read(vd, VCRYPT_REG_MAX_RING),
+			   VCRYPT_HW_RING_MAX);
+	vd->max_data = min(vcrypt_read(vd, VCRYPT_REG_MAX_DATA),
+			   VCRYPT_HW_DATA_MAX);
 	vd->max_sge = min(vcrypt_read(vd, VCRYPT_REG_MAX_SGE),
 			  VCRYPT_HW_SGE_MAX);
 	if (!vd->max_sge)

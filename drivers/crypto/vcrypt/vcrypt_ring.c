@@ -126,12 +126,17 @@ static void vcrypt_ring_fail_oldest(struct vcrypt_ring *ring, int status,
 	vcrypt_ring_retire(ring, slot, done);
 }
 
+/*
+ * Completes the command of the entry @cqe, a copy of what the card wrote:
+ * the card may rewrite the ring meanwhile, so every field is read once.
+ */
 static void vcrypt_ring_complete_cqe(struct vcrypt_dev *vd,
 				     const struct vcrypt_hw_cqe *cqe,
 				     struct list_head *done)
 {
 	struct vcrypt_ring *ring = &vd->ring;
 	u64 cookie = le64_to_cpu(cqe->cookie);
+	u16 flags = le16_to_cpu(cqe->flags);
 	struct vcrypt_cmd *cmd;
 	int slot;
 	u32 lost;
@@ -159,11 +164,14 @@ static void vcrypt_ring_complete_cqe(struct vcrypt_dev *vd,
 	cmd = ring->cmds[slot];
 	cmd->hw_status = le16_to_cpu(cqe->status);
 	cmd->out_len = le32_to_cpu(cqe->out_len);
-	cmd->status = vcrypt_hw_status_errno(cmd->hw_status);
-	if (!cmd->status && cmd->out_len > cmd->dst_len) {
+	if (vcrypt_cqe_valid(cmd, cmd->hw_status, flags, cmd->out_len)) {
+		cmd->status = vcrypt_hw_status_errno(cmd->hw_status);
+	} else {
+		ring->stats.bad_results++;
 		dev_err_ratelimited(vd->dev,
-				    "completion with out_len %u > dst_len %u\n",
-				    cmd->out_len, cmd->dst_len);
+				    "invalid completion of op %#x: status %u, flags %#x, out_len %u\n",
+				    cmd->op, cmd->hw_status, flags,
+				    cmd->out_len);
 		cmd->status = -EIO;
 	}
 	if (cmd->status)
@@ -179,7 +187,7 @@ static void vcrypt_ring_complete_cqe(struct vcrypt_dev *vd,
 static u32 vcrypt_ring_reap(struct vcrypt_dev *vd, struct list_head *done)
 {
 	struct vcrypt_ring *ring = &vd->ring;
-	struct vcrypt_hw_cqe *cqe;
+	struct vcrypt_hw_cqe *cqe, copy;
 	u32 n;
 
 	lockdep_assert_held(&ring->lock);
@@ -190,7 +198,8 @@ static u32 vcrypt_ring_reap(struct vcrypt_dev *vd, struct list_head *done)
 			break;
 		dma_rmb();
 
-		vcrypt_ring_complete_cqe(vd, cqe, done);
+		memcpy(&copy, cqe, sizeof(copy));
+		vcrypt_ring_complete_cqe(vd, &copy, done);
 		vcrypt_ring_cq_advance(ring);
 	}
 	return n;
