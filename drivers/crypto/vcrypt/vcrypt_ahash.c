@@ -22,9 +22,9 @@
  *   memory.
  *
  * The card writes the digest to a bounce buffer in the request context,
- * copied to req->result when it completes. hmac(sha256) keys longer than
- * the card takes (VCRYPT_HW_KEY_MAX) are replaced by their SHA-256, which
- * gives the same HMAC (RFC 2104).
+ * zeroed before, copied to req->result when it completes. hmac(sha256)
+ * keys longer than the card takes (VCRYPT_HW_KEY_MAX) are replaced by
+ * their SHA-256, which gives the same HMAC (RFC 2104).
  */
 #include <crypto/internal/hash.h>
 #include <crypto/scatterwalk.h>
@@ -133,6 +133,8 @@ static int vcrypt_ahash_card(struct ahash_request *req,
 	memcpy(cmd->key, ctx->key, ctx->key_len);
 	cmd->src = src;
 	cmd->src_len = nbytes;
+	/* Only what the card writes here may reach the caller. */
+	memset(rctx->digest, 0, sizeof(rctx->digest));
 	sg_init_one(&rctx->sg, rctx->digest, digestsize);
 	cmd->dst = &rctx->sg;
 	cmd->dst_len = digestsize;

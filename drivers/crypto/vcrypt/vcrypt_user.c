@@ -205,7 +205,12 @@ static int vcrypt_umem_head(struct vcrypt_umem *um, bool write, u32 max_sge)
 	int ret;
 
 	um->head_len = min_t(u32, um->len, k * PAGE_SIZE - um->offset);
-	um->head = kmalloc(um->head_len, GFP_KERNEL_ACCOUNT);
+	/*
+	 * Zeroed: a destination's head goes back to user space as the card
+	 * left it, and a card that writes less than it reports must not
+	 * hand out what the allocator had there.
+	 */
+	um->head = kzalloc(um->head_len, GFP_KERNEL_ACCOUNT);
 	if (!um->head)
 		return -ENOMEM;
 
