@@ -176,9 +176,15 @@ static int vcrypt_aead_submit(struct aead_request *req, bool decrypt,
 	unsigned int authsize = crypto_aead_authsize(tfm);
 	struct vcrypt_tfm_req *treq = &rctx->treq;
 	struct vcrypt_cmd *cmd = &treq->job.cmd;
+	u64 src_len = (u64)aad_len + req->cryptlen;
 
 	if (decrypt && req->cryptlen < authsize)
 		return -EINVAL;
+
+	treq->areq = &req->base;
+	treq->vt = &ctx->vt;
+	treq->finish = NULL;
+	treq->fallback = vcrypt_aead_fallback;
 
 	memset(cmd, 0, offsetof(struct vcrypt_cmd, key));
 	cmd->op = VCRYPT_HW_OP_AES_GCM;
@@ -192,16 +198,14 @@ static int vcrypt_aead_submit(struct aead_request *req, bool decrypt,
 	cmd->aad_len = aad_len;
 	cmd->src = src;
 	cmd->dst = dst;
-	cmd->src_len = aad_len + req->cryptlen;
-	if (decrypt)
-		cmd->dst_len = cmd->src_len - authsize;
-	else
-		cmd->dst_len = cmd->src_len + authsize;
-
-	treq->areq = &req->base;
-	treq->vt = &ctx->vt;
-	treq->finish = NULL;
-	treq->fallback = vcrypt_aead_fallback;
+	/*
+	 * Lengths no descriptor can hold (the card takes far less) go to
+	 * software before they can wrap.
+	 */
+	if (src_len + authsize > U32_MAX)
+		return vcrypt_tfm_fallback(treq);
+	cmd->src_len = src_len;
+	cmd->dst_len = decrypt ? src_len - authsize : src_len + authsize;
 	return vcrypt_tfm_submit(treq);
 }
 

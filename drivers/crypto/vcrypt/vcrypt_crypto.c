@@ -239,7 +239,17 @@ static void vcrypt_treq_complete(struct vcrypt_tfm_req *treq, int err)
 	local_bh_enable();
 }
 
-static int vcrypt_treq_fallback(struct vcrypt_tfm_req *treq)
+/**
+ * vcrypt_tfm_fallback() - run a crypto API request in software
+ * @treq: the request, filled in as for vcrypt_tfm_submit() except for
+ *	lengths and scatterlists the card cannot take
+ *
+ * Counts it as a fallback operation of the transform's card and wipes the
+ * key copied into its command.
+ *
+ * Return: the result of the software implementation.
+ */
+int vcrypt_tfm_fallback(struct vcrypt_tfm_req *treq)
 {
 	int ret;
 
@@ -274,7 +284,7 @@ static void vcrypt_host_next(struct vcrypt_host *host)
 		vcrypt_treq_complete(treq, -EINPROGRESS);
 		if (!vcrypt_queue_add(&treq->vt->queue, &treq->job))
 			break;
-		treq->job.cmd.status = vcrypt_treq_fallback(treq);
+		treq->job.cmd.status = vcrypt_tfm_fallback(treq);
 		list_add_tail(&treq->job.node, &done);
 	}
 
@@ -308,7 +318,7 @@ static void vcrypt_treq_done(struct vcrypt_job *job)
 
 	if (status == -ENOMEM) {
 		/* No memory to map the request for the card. */
-		status = vcrypt_treq_fallback(treq);
+		status = vcrypt_tfm_fallback(treq);
 	} else {
 		if (!status && treq->finish)
 			treq->finish(treq);
@@ -364,7 +374,7 @@ int vcrypt_tfm_submit(struct vcrypt_tfm_req *treq)
 
 	if (!host || vcrypt_queue_dead(&treq->vt->queue) ||
 	    !vcrypt_treq_fits(host, &treq->job.cmd))
-		return vcrypt_treq_fallback(treq);
+		return vcrypt_tfm_fallback(treq);
 
 	spin_lock_bh(&host->lock);
 	if (host->pending >= host->queue_len) {
@@ -393,7 +403,7 @@ int vcrypt_tfm_submit(struct vcrypt_tfm_req *treq)
 		kref_get(&host->ref);
 		if (!queue_work(vcrypt_crypto_wq, &host->release_work))
 			vcrypt_host_put(host);
-		return vcrypt_treq_fallback(treq);
+		return vcrypt_tfm_fallback(treq);
 	}
 	return -EINPROGRESS;
 }

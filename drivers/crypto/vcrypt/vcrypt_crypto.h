@@ -75,6 +75,7 @@ void vcrypt_tfm_init(struct vcrypt_tfm *vt);
 void vcrypt_tfm_exit(struct vcrypt_tfm *vt);
 void vcrypt_count_fallback(struct vcrypt_tfm *vt);
 int vcrypt_tfm_submit(struct vcrypt_tfm_req *treq);
+int vcrypt_tfm_fallback(struct vcrypt_tfm_req *treq);
 
 void vcrypt_alg_wait_tested(struct crypto_alg *alg);
 
