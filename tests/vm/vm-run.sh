@@ -56,6 +56,10 @@
 # kernel console) and, while the guest runs, qmp.sock: a QMP socket for
 # host-side tools (e.g. qom-set on /machine/peripheral/vcrypt0, the card).
 # vm-run prints both paths on stderr. The last 20 run directories are kept.
+# The guest's third serial port, /dev/ttyS2, is a second QMP monitor of the
+# same QEMU (through guest-qmp.sock in the run directory), so that tests
+# in the guest can change the card's fault-injection properties while they
+# run (tests/selftests/vcrypt/vcrypt_qmp.h).
 
 set -euo pipefail
 
@@ -186,10 +190,16 @@ args=(-M q35,kernel-irqchip=split -accel tcg -cpu max
       -kernel "$kernel" -initrd "$run/initramfs.cpio" -append "$append"
       "${extra[@]}")
 
-if [ "${#qmp}" -ge 100 ]; then
-	echo "vm-run: QMP socket path too long for a unix socket: $qmp" >&2
-	exit 2
-fi
+# The guest's own monitor: a server socket, and ttyS2 connected to it.
+gqmp=$run/guest-qmp.sock
+for sock in "$qmp" "$gqmp"; do
+	if [ "${#sock}" -ge 100 ]; then
+		echo "vm-run: QMP socket path too long for a unix socket: $sock" >&2
+		exit 2
+	fi
+done
+args+=(-chardev "socket,id=gqmp,path=$gqmp,server=on,wait=off"
+       -mon chardev=gqmp,mode=control)
 
 echo "vm-run: console log $log" >&2
 echo "vm-run: QMP socket $qmp" >&2
@@ -198,12 +208,13 @@ qrc=0
 if [ -n "$interactive" ]; then
 	# Ctrl-C goes to the guest; Ctrl-A x quits QEMU.
 	"$qemu" "${args[@]}" -chardev stdio,id=tty,mux=on,signal=off \
-		-serial chardev:tty -mon chardev=tty || qrc=$?
+		-serial chardev:tty -mon chardev=tty -serial "unix:$gqmp" ||
+		qrc=$?
 else
 	# QEMU makes its stdio non-blocking; the pipe keeps that from the
 	# caller's stdout.
-	timeout -k 5 "$timeout" "$qemu" "${args[@]}" -serial stdio </dev/null |
-		cat || qrc=${PIPESTATUS[0]}
+	timeout -k 5 "$timeout" "$qemu" "${args[@]}" -serial stdio \
+		-serial "unix:$gqmp" </dev/null | cat || qrc=${PIPESTATUS[0]}
 fi
 end=$EPOCHREALTIME
 rm -f "$run/initramfs.cpio"
