@@ -581,12 +581,14 @@ static inline void *vs_bad_page(void)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-/* A line "NAME VALUE" of the card's debugfs stats; 0 or -errno */
+/*
+ * A line "NAME VALUE" of the card's debugfs stats, VALUE decimal or hex
+ * (0x...); 0 or -errno
+ */
 static inline int vs_card_stat(struct vs_card *c, const char *name,
 			       __u64 *val)
 {
-	char path[VT_PATH_MAX], key[64];
-	unsigned long long v;
+	char path[VT_PATH_MAX], line[128], key[64], num[64], *end;
 	int ret = -ENOENT;
 	FILE *f;
 
@@ -594,12 +596,13 @@ static inline int vs_card_stat(struct vs_card *c, const char *name,
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
-	while (fscanf(f, "%63s %llu", key, &v) == 2) {
-		if (!strcmp(key, name)) {
-			*val = v;
-			ret = 0;
-			break;
-		}
+	while (ret == -ENOENT && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %63s", key, num) != 2 ||
+		    strcmp(key, name))
+			continue;
+		errno = 0;
+		*val = strtoull(num, &end, 0);
+		ret = errno || *end ? -EBADMSG : 0;
 	}
 	fclose(f);
 	return ret;
