@@ -32,6 +32,7 @@
 #define VS_TIMEOUT_MS		10000
 /* How long "nothing happens" is watched for */
 #define VS_QUIET_MS		300
+#define VS_PAGE			4096
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
@@ -579,6 +580,76 @@ static inline void *vs_bad_page(void)
 		       -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
+}
+
+/* PFN of the page at @p, from /proc/self/pagemap (root); 0 if unknown */
+static inline __u64 vs_pfn(const void *p)
+{
+	__u64 e = 0;
+	int fd;
+
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), (uintptr_t)p / VS_PAGE * sizeof(e)) !=
+	    sizeof(e))
+		e = 0;
+	close(fd);
+	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
+}
+
+static inline int vs_cmp_pfn_desc(const void *a, const void *b)
+{
+	const __u64 *x = a, *y = b;
+
+	return x[0] < y[0] ? 1 : x[0] > y[0] ? -1 : 0;
+}
+
+/*
+ * @n pages of memory, no two of them physically next to each other in
+ * the order they are mapped (their frames in descending order), so that
+ * a buffer over them has as many SG entries as pages and a misaligned
+ * 1 MiB one needs a head copy. NULL if it cannot be built.
+ */
+static inline __u8 *vs_scattered(size_t n)
+{
+	__u64 (*frames)[2] = calloc(n, sizeof(*frames));
+	__u8 *pool, *area = NULL;
+	size_t i;
+
+	pool = mmap(NULL, n * VS_PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!frames || pool == MAP_FAILED)
+		goto out;
+	madvise(pool, n * VS_PAGE, MADV_NOHUGEPAGE);
+	for (i = 0; i < n; i++) {
+		pool[i * VS_PAGE] = 1;
+		frames[i][0] = vs_pfn(pool + i * VS_PAGE);
+		frames[i][1] = i;
+		if (!frames[i][0])
+			goto out;
+	}
+	qsort(frames, n, sizeof(*frames), vs_cmp_pfn_desc);
+	area = mmap(NULL, n * VS_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	if (area == MAP_FAILED) {
+		area = NULL;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (mremap(pool + frames[i][1] * VS_PAGE, VS_PAGE, VS_PAGE,
+			   MREMAP_MAYMOVE | MREMAP_FIXED,
+			   area + i * VS_PAGE) == MAP_FAILED) {
+			munmap(area, n * VS_PAGE);
+			area = NULL;
+			break;
+		}
+	}
+out:
+	if (pool != MAP_FAILED)
+		munmap(pool, n * VS_PAGE);
+	free(frames);
+	return area;
 }
 
 /*
