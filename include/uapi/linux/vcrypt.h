@@ -78,12 +78,13 @@ struct vcrypt_op {
  * @max_batch: requests per VCRYPT_IOC_SUBMIT call
  * @max_data: source bytes per request
  * @max_sessions: sessions per open file
- * @max_bytes: source plus destination bytes one open file may have
- *	outstanding; a request is queued only while the file has less
+ * @max_bytes: source plus output bytes (src_len + out_len, the user
+ *	memory pinned) one open file may have outstanding; a request is
+ *	queued only while the file has less
  * @slice_max_files: files the slice may have open at once (ABI 1.1)
- * @slice_max_bytes: source plus destination bytes all open files of the
- *	slice may have outstanding; a request is queued only while they have
- *	less (ABI 1.1)
+ * @slice_max_bytes: source plus output bytes all open files of the slice
+ *	may have outstanding; a request is queued only while they have less
+ *	(ABI 1.1)
  * @reserved: zero
  */
 struct vcrypt_info {
