@@ -522,6 +522,8 @@ static ssize_t vcrypt_file_read(struct file *file, char __user *buf,
 	struct vcrypt_file_req *fr;
 	size_t done = 0;
 
+	if (vcrypt_file_dead(f))
+		return -ENODEV;
 	if (count < sizeof(c))
 		return -EINVAL;
 
