@@ -1587,6 +1587,31 @@ TEST_F(removed, every_call_enodev)
 	EXPECT_EQ(ENOENT, errno);
 }
 
+/*
+ * A removed slice's read(2) fails with ENODEV whatever it is asked, even
+ * what it would refuse on a live slice: a buffer too short for a
+ * completion; an unknown ioctl likewise.
+ */
+TEST_F(removed, short_read_enodev)
+{
+	struct vcrypt_completion comp;
+	char c;
+
+	ASSERT_EQ(0, remove_slices(&self->card, self->old_slices,
+				   self->node));
+	errno = 0;
+	EXPECT_EQ(-1, read(self->fd, &c, 1));
+	EXPECT_EQ(ENODEV, errno);
+	errno = 0;
+	EXPECT_EQ(-1, read(self->fd, &comp, sizeof(comp) - 1));
+	EXPECT_EQ(ENODEV, errno);
+	errno = 0;
+	EXPECT_EQ(-1, read(self->fd, NULL, 0));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-ENODEV, vs_ioctl(self->fd, _IO(VCRYPT_IOC_MAGIC, 0x7f),
+				    NULL));
+}
+
 struct blocked {
 	int fd;
 	int what;	/* 0: read, 1: poll, 2: submit */
