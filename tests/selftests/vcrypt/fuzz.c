@@ -165,6 +165,20 @@ static void fz_sysfs_write(struct fz_worker *w, const char *path,
 	fz_check(w, NULL, false, -ret, allowed, what);
 }
 
+/*
+ * Sets the max_bytes of slice @s out of reach (FZ_SLICE_MAX_BYTES); files
+ * opened on it from then on have room by their own limits alone. A driver
+ * without slice limits needs none of this.
+ */
+static void fz_unlimit(unsigned int s)
+{
+	char path[VT_PATH_MAX + 32];
+
+	vs_attr_path(&fz.card, s, "max_bytes", path, sizeof(path));
+	if (access(path, F_OK) || !vs_write_u64(path, FZ_SLICE_MAX_BYTES))
+		atomic_store(&fz.unlimited[s], true);
+}
+
 static void fz_admin_slices(struct fz_worker *w)
 {
 	static const char * const bad[] = { "257\n", "-1\n", "abc\n",
@@ -191,11 +205,15 @@ static void fz_admin_slices(struct fz_worker *w)
 		fz_sysfs_write(w, path, val, FZ_M(FZ_EINVAL), "slices");
 		return;
 	}
-	for (s = n; s < old; s++)
+	for (s = n; s < old; s++) {
+		atomic_store(&fz.unlimited[s], false);
 		atomic_fetch_add(&fz.removing[s], 1);
+	}
 	fz_sysfs_write(w, path, val, FZ_M(FZ_OK), "slices");
 	for (s = n; s < old; s++)
 		atomic_fetch_add(&fz.removed[s], 1);
+	for (s = old; s < n; s++)
+		fz_unlimit(s);
 	atomic_store(&fz.nslices, n);
 	/* A slice added again is a new one, with the default weight */
 	for (s = old; s < n; s++) {
@@ -425,6 +443,11 @@ static void fz_setup(void)
 	if (vs_set_slices(&fz.card, FZ_SLICES))
 		ksft_exit_fail_msg("cannot set %d slices\n", FZ_SLICES);
 	fz.base = fz.card.base;
+	for (s = 0; s < FZ_SLICES; s++) {
+		if (vs_attr(&fz.card, s, "max_bytes", &fz.old_max_bytes[s]))
+			fz.old_max_bytes[s] = 0;
+		fz_unlimit(s);
+	}
 	atomic_store(&fz.nslices, FZ_SLICES);
 	snprintf(path, sizeof(path), "%s/inflight_us", fz.card.dir);
 	if (vs_read_u64(path, &fz.old_inflight))
@@ -550,8 +573,16 @@ static void fz_finish(struct fz_worker *w)
 		fz_slot_close(&fz.slots[s]);
 
 	vs_set_slices(&fz.card, FZ_SLICES);
-	for (s = 0; s < FZ_SLICES; s++)
+	for (s = 0; s < FZ_SLICES; s++) {
 		vs_set_weight(&fz.card, s, VS_WEIGHT_DEFAULT);
+		if (fz.old_max_bytes[s]) {
+			char path[VT_PATH_MAX + 32];
+
+			vs_attr_path(&fz.card, s, "max_bytes", path,
+				     sizeof(path));
+			vs_write_u64(path, fz.old_max_bytes[s]);
+		}
+	}
 	if (fz.old_inflight) {
 		char path[VT_PATH_MAX + 16];
 

@@ -28,6 +28,11 @@
 #define FZ_HANG_S		60	/* no call returning for this long: hang */
 #define FZ_SLOTS		6	/* open files */
 #define FZ_SLICES		4	/* slices used, and the most there are */
+/*
+ * The slices' max_bytes during the run: out of reach of FZ_SLOTS files'
+ * own max_bytes, so that a file's room is the file's alone
+ */
+#define FZ_SLICE_MAX_BYTES	4294967295ull
 #define FZ_SESSIONS		256	/* handles the fuzzer tracks per file */
 #define FZ_HASH			1024
 #define FZ_BUDGET		(48ull << 20)	/* bytes mapped for requests */
@@ -163,6 +168,7 @@ struct fz_entry {
  * @slice: its slice
  * @wild: its sessions are not tracked; session calls race freely
  * @certain: no slice removal raced with its open
+ * @unlimited: @slice's max_bytes was set out of reach before the open
  * @epoch: removals of @slice started before it was opened
  * @info: VCRYPT_IOC_INFO at open
  * @dead: a call on it returned ENODEV
@@ -186,6 +192,7 @@ struct fz_slot {
 	unsigned int slice;
 	bool wild;
 	bool certain;
+	bool unlimited;
 	unsigned long epoch;
 	struct vcrypt_info info;
 	atomic_bool dead;
@@ -258,6 +265,8 @@ static struct {
 	struct fz_fi fi;
 	struct fz_leaks leaks;
 	__u64 open_files[FZ_SLICES];
+	__u64 old_max_bytes[FZ_SLICES];
+	atomic_bool unlimited[FZ_SLICES];
 
 	pthread_mutex_t lock;		/* the table and the slots' counters */
 	struct fz_entry *table[FZ_HASH];

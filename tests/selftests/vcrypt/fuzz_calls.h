@@ -91,6 +91,8 @@ static inline void fz_slot_open(struct fz_worker *w, struct fz_slot *s)
 	s->epoch = before;
 	s->certain = before == done &&
 		     atomic_load(&fz.removing[slice]) == before;
+	/* false from before a removal until the new slice's limit is set */
+	s->unlimited = atomic_load(&fz.unlimited[slice]);
 	atomic_store(&s->dead, false);
 	memset(s->s, 0, sizeof(s->s));
 	s->nsess = 0;
@@ -342,7 +344,9 @@ static inline void fz_reserve(struct fz_slot *s, int n, __s64 bytes)
 /*
  * Bounds on what @s had outstanding during a call: @out0, @bytes0 the
  * counts when it began (the call's own requests counted), @reg0, @rb0
- * the registrations then. Returns whether the file surely had room.
+ * the registrations then. Returns whether the file surely had room: not
+ * when its slice's max_bytes, which all files of the slice share, may
+ * have been the default.
  */
 static inline bool fz_room(struct fz_slot *s, unsigned int out0, __u64 bytes0,
 			   __u64 reg0, __u64 rb0)
@@ -353,7 +357,8 @@ static inline bool fz_room(struct fz_slot *s, unsigned int out0, __u64 bytes0,
 	n = out0 + (s->reg - reg0);
 	b = bytes0 + (s->reg_bytes - rb0);
 	pthread_mutex_unlock(&fz.lock);
-	return n < s->info.max_queue && b < s->info.max_bytes;
+	return s->unlimited && n < s->info.max_queue &&
+	       b < s->info.max_bytes;
 }
 
 static inline void fz_do_op(struct fz_worker *w, struct fz_slot *s)
