@@ -3,9 +3,11 @@
 #
 # The trace event of card faults, vcrypt_card_fault, in a guest of its own:
 # the host makes the QEMU model misbehave through QMP (the card's
-# fault-corrupt-completions and fault-device-error properties) when the
-# guest asks for it, and the guest reads the events through tracefs: a
-# completion with a wrong cookie (bad-completion, the cookie), the command
+# fault-out-len-delta, fault-corrupt-completions and fault-device-error
+# properties) when the guest asks for it, and the guest reads the events
+# through tracefs: completions whose out_len is one too long (bad-result,
+# the cookie), a completion with a wrong cookie (bad-completion, the
+# cookie), the command
 # it belonged to failed when the next completion shows it was skipped
 # (lost-completion, 1), and a halt (halt, the card's ERROR code INJECTED).
 #
@@ -35,6 +37,9 @@ until_event() {
 		i=$((i + 1))
 	done
 }
+echo "@@qom fault-out-len-delta 1"
+until_event bad-result requests
+echo "@@qom fault-out-len-delta 0"
 echo "@@qom fault-corrupt-completions 1"
 until_event bad-completion requests
 until_event lost-completion requests
@@ -97,6 +102,8 @@ expect() {
 	fi
 }
 card="card=0000:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]"
+expect "vcrypt_card_fault: a completion whose out_len breaks the specification" \
+	"vcrypt_card_fault: $card fault=bad-result value=[0-9]+ in_flight=[1-9]"
 expect "vcrypt_card_fault: a completion with a wrong cookie" \
 	"vcrypt_card_fault: $card fault=bad-completion value=[1-9][0-9]* in_flight=[1-9]"
 expect "vcrypt_card_fault: the command it belonged to, lost" \

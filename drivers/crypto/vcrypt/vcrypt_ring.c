@@ -168,6 +168,7 @@ static void vcrypt_ring_complete_cqe(struct vcrypt_dev *vd,
 		cmd->status = vcrypt_hw_status_errno(cmd->hw_status);
 	} else {
 		ring->stats.bad_results++;
+		trace_vcrypt_card_fault(vd, VCRYPT_FAULT_BAD_RESULT, cookie);
 		dev_err_ratelimited(vd->dev,
 				    "invalid completion of op %#x: status %u, flags %#x, out_len %u\n",
 				    cmd->op, cmd->hw_status, flags,

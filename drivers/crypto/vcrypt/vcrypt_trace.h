@@ -136,18 +136,22 @@ TRACE_EVENT(vcrypt_complete,
 
 /*
  * What vcrypt_card_fault reports: the card halted (value: its error
- * code), completions went missing (value: the commands failed for it), or
- * a completion carried an unknown cookie (value: the cookie).
+ * code), completions went missing (value: the commands failed for it),
+ * a completion carried an unknown cookie (value: the cookie), or the
+ * completion of a command in flight broke the card's specification
+ * (value: its cookie; the command failed with -EIO).
  */
 #define VCRYPT_FAULT_HALT	0
 #define VCRYPT_FAULT_LOST_CQE	1
 #define VCRYPT_FAULT_BAD_CQE	2
+#define VCRYPT_FAULT_BAD_RESULT	3
 
 #define vcrypt_trace_fault(kind)					\
 	__print_symbolic(kind,						\
 			 { VCRYPT_FAULT_HALT, "halt" },			\
 			 { VCRYPT_FAULT_LOST_CQE, "lost-completion" },	\
-			 { VCRYPT_FAULT_BAD_CQE, "bad-completion" })
+			 { VCRYPT_FAULT_BAD_CQE, "bad-completion" },	\
+			 { VCRYPT_FAULT_BAD_RESULT, "bad-result" })
 
 TRACE_EVENT(vcrypt_card_fault,
 	    TP_PROTO(const struct vcrypt_dev *vd, u8 kind, u64 value),
