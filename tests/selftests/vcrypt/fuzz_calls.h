@@ -396,6 +396,9 @@ static inline void fz_do_op(struct fz_worker *w, struct fz_slot *s)
 		allowed = FZ_M(FZ_EFAULT);
 	} else if (rq.set) {
 		allowed = rq.set;
+		/* out_len is written (0) before the request is checked */
+		if (fz_fault(&arg, out_end, true))
+			allowed |= FZ_M(FZ_EFAULT);
 	} else {
 		allowed = FZ_M(FZ_OK) | FZ_M(FZ_EINTR);
 		if (o.alg == VCRYPT_ALG_AES_GCM && o.flags & VCRYPT_OP_DECRYPT &&
