@@ -9,7 +9,7 @@ DEBUG_KERNEL	:= $(BUILD)/debug-kernel
 DEBUG_MODULE	:= $(BUILD)/debug-module
 QEMU_DIR	:= $(BUILD)/qemu
 QEMU		:= $(QEMU_DIR)/qemu-system-x86_64
-HOST_DEPS	:= /var/lib/vcrypt-host-deps.v5
+HOST_DEPS	:= /var/lib/vcrypt-host-deps.v6
 
 # Build the module against the running kernel when it has a build tree,
 # else against the Debian kernel the tests boot.

@@ -8,13 +8,14 @@
 # libkcapi, and the
 # programs the test guest runs besides busybox (Debian's kcapi-tools,
 # bash, perl and openssl for libkcapi's test suite; crun for the container
-# test), and what building and checking the Debian package needs
-# (debhelper, dh-dkms, dkms, udev's udevadm, man-db). Idempotent; needs
-# root.
+# test), what building and checking the Debian package needs (debhelper,
+# dh-dkms, dkms, udev's udevadm, man-db), and libssl-dev, whose libcrypto
+# is the tests' independent reference (the selftests link it statically,
+# the qtest dynamically). Idempotent; needs root.
 
 set -euo pipefail
 
-stamp=/var/lib/vcrypt-host-deps.v5
+stamp=/var/lib/vcrypt-host-deps.v6
 [ -e "$stamp" ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
