@@ -29,18 +29,14 @@ FIXTURE(live) {
 FIXTURE_SETUP(live)
 {
 	char why[256] = "";
-	int fd;
 
 	ASSERT_EQ(0, vs_card_open(&self->card))
 		TH_LOG("no vcrypt card with %s/slices", self->card.dir);
 	ASSERT_EQ(0, vs_need_slices(&self->card, SURVIVORS, &self->old_slices));
 	ASSERT_EQ(0, vs_get_slices(&self->card, &self->n));
 	ASSERT_GE(VS_SLICES_MAX, self->n + DOOMED);
-	fd = vs_open(&self->card, 0, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, vl_cases_init(&self->cases, fd, true, why, sizeof(why)))
+	ASSERT_EQ(0, vl_cases_init(&self->cases, true, why, sizeof(why)))
 		TH_LOG("%s", why);
-	close(fd);
 }
 
 FIXTURE_TEARDOWN(live)

@@ -78,16 +78,12 @@ FIXTURE(stress) {
 FIXTURE_SETUP(stress)
 {
 	char why[256] = "";
-	int fd;
 
 	ASSERT_EQ(0, vs_card_open(&self->card))
 		TH_LOG("no vcrypt card with %s/slices", self->card.dir);
 	ASSERT_EQ(0, vs_need_slices(&self->card, SLICES, &self->old_slices));
-	fd = vs_open(&self->card, 0, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, vl_cases_init(&self->cases, fd, true, why, sizeof(why)))
+	ASSERT_EQ(0, vl_cases_init(&self->cases, true, why, sizeof(why)))
 		TH_LOG("%s", why);
-	close(fd);
 }
 
 FIXTURE_TEARDOWN(stress)
