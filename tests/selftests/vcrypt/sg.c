@@ -13,13 +13,13 @@
  *	four, whatever comes before;
  *   XTS: IEEE 1619 vector 4 as the first 512 bytes of a 64 KiB data unit;
  *   GCM: the ciphertext of GCM test case 3 as the first 64 bytes.
- * All data around the vectors is a fixed pattern; each request is also
- * reversed and must give back exactly what went in.
+ * All data around the vectors is a fixed pattern; the whole output must be
+ * the reference's (OpenSSL, vcrypt_ref.h), and decrypting the reference's
+ * output must give back exactly what went in.
  */
 #include <sys/mman.h>
 
-#include "vcrypt_test.h"
-#include "vcrypt_vectors.h"
+#include "vcrypt_ref.h"
 #include "kselftest_harness.h"
 
 #define SZ_64K		(64 * 1024)
@@ -49,11 +49,15 @@
 #define CTR_PLUS_3074	/* after 64 KiB from CTR_MINUS_1022 */ \
 	"\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7\xf8\xf9\xfa\xfb\xfc\xfe\x0b\x01"
 
-/* The buffers of a test: input, output, and the output reversed */
+/*
+ * The buffers of a test: input, output, the reference's output and the
+ * decryption of that
+ */
 struct bufs {
 	int fd;
 	__u8 *in;	/* MISALIGN bytes into a mapping of MAP_LEN */
 	__u8 *out;
+	__u8 *ref;
 	__u8 *back;
 	struct vcrypt_dbg_raw r;
 	__u8 iv[AES_BLOCK];
@@ -79,9 +83,11 @@ FIXTURE_SETUP(sg)
 	ASSERT_LE(0, b->fd) TH_LOG("no vcrypt debugfs raw file");
 	b->in = map_buf();
 	b->out = map_buf();
+	b->ref = map_buf();
 	b->back = map_buf();
 	ASSERT_NE(NULL, b->in);
 	ASSERT_NE(NULL, b->out);
+	ASSERT_NE(NULL, b->ref);
 	ASSERT_NE(NULL, b->back);
 }
 
@@ -91,6 +97,7 @@ FIXTURE_TEARDOWN(sg)
 
 	munmap(b->in - MISALIGN, MAP_LEN);
 	munmap(b->out - MISALIGN, MAP_LEN);
+	munmap(b->ref - MISALIGN, MAP_LEN);
 	munmap(b->back - MISALIGN, MAP_LEN);
 	close(b->fd);
 }
@@ -128,9 +135,38 @@ static int run(struct bufs *b, __u32 alg, bool decrypt,
 }
 
 /*
+ * The reference's result of encrypting (or decrypting) @len bytes of
+ * b->in (@aad_len of them AAD) with @key and @iv into b->ref; the card's
+ * output b->out, of @out_len bytes, must be the same.
+ */
+static void ref_check(struct __test_metadata *_metadata, struct bufs *b,
+		      __u32 alg, bool decrypt, const char *key,
+		      unsigned int key_len, const void *iv, __u32 len,
+		      __u32 aad_len, __u32 out_len)
+{
+	struct vr_op op = {
+		.alg = alg,
+		.decrypt = decrypt,
+		.key = (const __u8 *)key,
+		.key_len = key_len,
+		.iv = iv,
+		.src = b->in,
+		.src_len = len,
+		.aad_len = aad_len,
+		.tag_len = alg == VCRYPT_ALG_AES_GCM ? GCM_TAG_LEN : 0,
+	};
+
+	EXPECT_EQ(0, vr_run(&op, b->ref, NULL));
+	EXPECT_EQ(vr_out_len(&op), out_len);
+	EXPECT_EQ(-1, vt_diff(b->out, b->ref, vr_out_len(&op)))
+		TH_LOG("the card differs from the reference");
+}
+
+/*
  * CTR over @len bytes with the F.5.1 plaintext at @at, starting from
  * counter @iv: the F.5.1 ciphertext at @at (as much of it as fits), the
- * counter @next written back, and decryption gives the input back.
+ * counter @next written back, the reference's output, and decrypting
+ * that gives the input back.
  */
 static void ctr_check(struct __test_metadata *_metadata,
 		      struct bufs *b, __u32 len, __u32 at,
@@ -147,10 +183,12 @@ static void ctr_check(struct __test_metadata *_metadata,
 	ASSERT_EQ(len, out_len);
 	EXPECT_EQ(-1, vt_diff(b->out + at, SP800_38A_CTR128_CT, n));
 	EXPECT_EQ(-1, vt_diff(b->iv, next, AES_BLOCK)) TH_LOG("next IV");
+	ref_check(_metadata, b, VCRYPT_ALG_AES_CTR, false, SP800_38A_KEY128, 16,
+		  iv, len, 0, out_len);
 
 	memcpy(b->iv, iv, AES_BLOCK);
 	ASSERT_EQ(0, run(b, VCRYPT_ALG_AES_CTR, true, SP800_38A_KEY128, 16,
-			 AES_BLOCK, b->out, len, b->back, 0, &out_len));
+			 AES_BLOCK, b->ref, len, b->back, 0, &out_len));
 	ASSERT_EQ(len, out_len);
 	EXPECT_EQ(-1, vt_diff(b->back, b->in, len));
 	EXPECT_EQ(-1, vt_diff(b->iv, next, AES_BLOCK)) TH_LOG("next IV");
@@ -199,13 +237,15 @@ TEST_F(sg, cbc_64k_encrypt_head)
 			 AES_BLOCK, b->in, SZ_64K, b->out, 0, &out_len));
 	ASSERT_EQ(SZ_64K, out_len);
 	EXPECT_EQ(-1, vt_diff(b->out, SP800_38A_CBC128_CT, VEC_LEN));
+	ref_check(_metadata, b, VCRYPT_ALG_AES_CBC, false, SP800_38A_KEY128, 16,
+		  SP800_38A_CBC_IV, SZ_64K, 0, out_len);
 	/* the chaining value written back is the last ciphertext block */
-	EXPECT_EQ(-1, vt_diff(b->iv, b->out + SZ_64K - AES_BLOCK,
+	EXPECT_EQ(-1, vt_diff(b->iv, b->ref + SZ_64K - AES_BLOCK,
 			      AES_BLOCK));
 
 	memcpy(b->iv, SP800_38A_CBC_IV, AES_BLOCK);
 	ASSERT_EQ(0, run(b, VCRYPT_ALG_AES_CBC, true, SP800_38A_KEY128, 16,
-			 AES_BLOCK, b->out, SZ_64K, b->back, 0, &out_len));
+			 AES_BLOCK, b->ref, SZ_64K, b->back, 0, &out_len));
 	ASSERT_EQ(SZ_64K, out_len);
 	EXPECT_EQ(-1, vt_diff(b->back, b->in, SZ_64K));
 }
@@ -227,10 +267,12 @@ TEST_F(sg, cbc_64k_decrypt_tail)
 	EXPECT_EQ(-1, vt_diff(b->out + tail, SP800_38A_PT, VEC_LEN));
 	EXPECT_EQ(-1, vt_diff(b->iv, SP800_38A_CBC128_CT + VEC_LEN - AES_BLOCK,
 			      AES_BLOCK)) TH_LOG("next IV");
+	ref_check(_metadata, b, VCRYPT_ALG_AES_CBC, true, SP800_38A_KEY128, 16,
+		  zero_iv, SZ_64K, 0, out_len);
 
 	memcpy(b->iv, zero_iv, AES_BLOCK);
 	ASSERT_EQ(0, run(b, VCRYPT_ALG_AES_CBC, false, SP800_38A_KEY128, 16,
-			 AES_BLOCK, b->out, SZ_64K, b->back, 0, &out_len));
+			 AES_BLOCK, b->ref, SZ_64K, b->back, 0, &out_len));
 	ASSERT_EQ(SZ_64K, out_len);
 	EXPECT_EQ(-1, vt_diff(b->back, b->in, SZ_64K));
 }
@@ -248,9 +290,12 @@ TEST_F(sg, xts_64k_head)
 			 AES_BLOCK, b->in, SZ_64K, b->out, 0, &out_len));
 	ASSERT_EQ(SZ_64K, out_len);
 	EXPECT_EQ(-1, vt_diff(b->out, IEEE1619_V4_CT, v4_len));
+	ref_check(_metadata, b, VCRYPT_ALG_AES_XTS, false, IEEE1619_V4_KEY, 32,
+		  IEEE1619_DUSN_0, SZ_64K, 0, out_len);
 
+	memset(b->iv, 0, AES_BLOCK);
 	ASSERT_EQ(0, run(b, VCRYPT_ALG_AES_XTS, true, IEEE1619_V4_KEY, 32,
-			 AES_BLOCK, b->out, SZ_64K, b->back, 0, &out_len));
+			 AES_BLOCK, b->ref, SZ_64K, b->back, 0, &out_len));
 	ASSERT_EQ(SZ_64K, out_len);
 	EXPECT_EQ(-1, vt_diff(b->back, b->in, SZ_64K));
 }
@@ -269,16 +314,18 @@ TEST_F(sg, gcm_64k_head)
 	ASSERT_EQ(len + GCM_TAG_LEN, out_len);
 	EXPECT_EQ(-1, vt_diff(b->out, b->in, GCM_AAD_LEN)) TH_LOG("AAD");
 	EXPECT_EQ(-1, vt_diff(b->out + GCM_AAD_LEN, GCM_TC3_CT, VEC_LEN));
+	ref_check(_metadata, b, VCRYPT_ALG_AES_GCM, false, GCM_KF_128, 16,
+		  GCM_IVF, len, GCM_AAD_LEN, out_len);
 
 	ASSERT_EQ(0, run(b, VCRYPT_ALG_AES_GCM, true, GCM_KF_128, 16, 12,
-			 b->out, len + GCM_TAG_LEN, b->back, 0, &out_len));
+			 b->ref, len + GCM_TAG_LEN, b->back, 0, &out_len));
 	ASSERT_EQ(len, out_len);
 	EXPECT_EQ(-1, vt_diff(b->back, b->in, len));
 
 	/* one bit changed deep inside the message: refused */
-	b->out[GCM_AAD_LEN + SZ_16K + 5] ^= 0x10;
+	b->ref[GCM_AAD_LEN + SZ_16K + 5] ^= 0x10;
 	ASSERT_EQ(-EBADMSG, run(b, VCRYPT_ALG_AES_GCM, true, GCM_KF_128, 16,
-				12, b->out, len + GCM_TAG_LEN, b->back, 0,
+				12, b->ref, len + GCM_TAG_LEN, b->back, 0,
 				&out_len));
 	EXPECT_EQ(VCRYPT_HW_ST_AUTH, b->r.hw_status);
 }
