@@ -1171,6 +1171,9 @@ FIXTURE_VARIANT_ADD(hash, hmac_rfc4231_4) { .kat = &vk_hmac_rfc4231_4 };
 /* RFC 4231 test case 6: a key of 131 bytes, over the card's limit */
 FIXTURE_VARIANT_ADD(hash, hmac_rfc4231_6) { .kat = &vk_hmac_rfc4231_6 };
 
+/* RFC 4231 test case 7: the same key, a message longer than the block */
+FIXTURE_VARIANT_ADD(hash, hmac_rfc4231_7) { .kat = &vk_hmac_rfc4231_7 };
+
 /* NIST HMAC-SHA-256 example with a key of 100 bytes */
 FIXTURE_VARIANT_ADD(hash, hmac_nist_key100) { .kat = &vk_hmac_nist_key100 };
 

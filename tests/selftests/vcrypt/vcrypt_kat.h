@@ -410,6 +410,9 @@ static const struct vt_hash_kat vk_hmac_rfc4231_4 = { VK_RFC4231(4) };
  */
 static const struct vt_hash_kat vk_hmac_rfc4231_6 = { VK_RFC4231(6) };
 
+/* RFC 4231 test case 7: the same key, a message longer than the block */
+static const struct vt_hash_kat vk_hmac_rfc4231_7 = { VK_RFC4231(7) };
+
 /* NIST HMAC example, HMAC-SHA-256 with keylen < blocklen (32 bytes) */
 static const struct vt_hash_kat vk_hmac_nist_key32 = {
 	VK_HMAC_SHA256,
