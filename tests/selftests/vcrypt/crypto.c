@@ -33,8 +33,8 @@
  *   new transform after the next bind uses the card.
  *
  * Every expected result is a published test vector, or, for the long
- * requests, a published vector at the start of the data and the input
- * given back by decryption.
+ * requests, a published vector at the start of the data and the output of
+ * the reference (OpenSSL, vcrypt_ref.h) for all of it.
  *
  * Worker threads never use the harness's ASSERT: they record the first
  * error in their struct cr_worker, which the test checks after joining
@@ -679,8 +679,9 @@ static int cr_open_kat(const struct cr_kat *k, int *tfm, int *op)
  * A thread doing cipher requests of @len bytes in a loop on its own
  * transform of "cbc(aes)" with the SP 800-38A key and IV: the input starts
  * with the SP 800-38A plaintext, so the output must start with its
- * published ciphertext; with @roundtrip each output is decrypted back and
- * must give the input.
+ * published ciphertext, and all of it must be the reference's (OpenSSL);
+ * with @roundtrip the reference's output is also decrypted and must give
+ * the input.
  */
 struct cr_worker {
 	/* set before the start */
@@ -693,6 +694,7 @@ struct cr_worker {
 	int tfm;
 	int op;
 	__u8 *in;
+	__u8 *ref;			/* the reference's encryption of @in */
 	__u8 *out;
 	__u8 *back;
 	/* results, read with __atomic_load_n() while it runs */
@@ -784,10 +786,15 @@ static void *cr_worker_main(void *arg)
 				       0);
 			break;
 		}
+		if (vt_diff(w->out, w->ref, w->len) >= 0) {
+			cr_worker_fail(w, "encrypt: not the reference's output",
+				       0);
+			break;
+		}
 		if (w->roundtrip) {
 			bool dec_after = cr_flag(w->unbound);
 
-			n = cr_worker_crypt(w, ALG_OP_DECRYPT, w->out, w->back);
+			n = cr_worker_crypt(w, ALG_OP_DECRYPT, w->ref, w->back);
 			if (n != (ssize_t)w->len) {
 				if (cr_worker_failed(w, dec_after, "decrypt",
 						     n))
@@ -813,6 +820,12 @@ static void *cr_worker_main(void *arg)
  */
 static int cr_worker_start(struct cr_worker *w)
 {
+	struct vr_op ref = {
+		.alg = VCRYPT_ALG_AES_CBC,
+		.key = vk_cbc128.key.p,
+		.key_len = vk_cbc128.key.len,
+		.iv = vk_cbc128.iv.p,
+	};
 	int ret;
 
 	w->tfm = -1;
@@ -824,11 +837,18 @@ static int cr_worker_start(struct cr_worker *w)
 		return ret;
 	}
 	w->in = vl_buf(SP800_38A_PT, 64, w->len, 3);
+	w->ref = malloc(w->len);
 	w->out = malloc(w->len);
 	w->back = malloc(w->len);
-	if (!w->in || !w->out || !w->back) {
+	if (!w->in || !w->ref || !w->out || !w->back) {
 		snprintf(w->err, sizeof(w->err), "out of memory");
 		return -ENOMEM;
+	}
+	ref.src = w->in;
+	ref.src_len = w->len;
+	if (vr_run(&ref, w->ref, NULL)) {
+		snprintf(w->err, sizeof(w->err), "the reference failed");
+		return -EIO;
 	}
 	if (pthread_create(&w->th, NULL, cr_worker_main, w)) {
 		snprintf(w->err, sizeof(w->err), "pthread_create failed");
@@ -848,6 +868,7 @@ static int cr_worker_join(struct cr_worker *w, const struct timespec *deadline)
 	w->started = false;
 	cr_close(w->tfm, w->op);
 	free(w->in);
+	free(w->ref);
 	free(w->out);
 	free(w->back);
 	return 0;
