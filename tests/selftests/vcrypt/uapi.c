@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 
+#include "vcrypt_ref.h"
 #include "vcrypt_slice.h"
 #include "kselftest_harness.h"
 
@@ -787,23 +788,46 @@ TEST_F(slice, submit_iv_read_at_submission)
 	EXPECT_EQ(-1, vt_diff(self->b.dst, k->out.p, k->out.len));
 }
 
+/*
+ * A full batch of requests with distinct tags and distinct messages: each
+ * tag comes back exactly once, with the digest of its own message (the
+ * reference's)
+ */
 TEST_F(slice, submit_count)
 {
-	__u32 n = self->info.max_batch + 1, h, done, i;
+	__u32 n = self->info.max_batch + 1, h, done, i, t;
 	struct vcrypt_completion *comps;
 	struct vcrypt_request *reqs;
 	struct vcrypt_submit sub;
-	__u8 *dst;
+	__u8 *dst, *msgs, *want;
+	bool *seen;
 
 	ASSERT_EQ(0, vs_session(self->fd, VCRYPT_ALG_SHA256, NULL, 0, &h));
 	reqs = calloc(n, sizeof(*reqs));
 	comps = calloc(n, sizeof(*comps));
 	dst = calloc(n, HASH_DST);
+	msgs = calloc(n, n);
+	want = calloc(n, HASH_DST);
+	seen = calloc(n, sizeof(*seen));
 	ASSERT_NE(NULL, reqs);
 	ASSERT_NE(NULL, comps);
 	ASSERT_NE(NULL, dst);
-	for (i = 0; i < n; i++)
-		sha_req(&reqs[i], h, i, (const __u8 *)"abc", dst + i * HASH_DST);
+	ASSERT_NE(NULL, msgs);
+	ASSERT_NE(NULL, want);
+	ASSERT_NE(NULL, seen);
+	/* request i: tag 1000 + 7i, the i + 1 bytes of message i */
+	vr_fill(msgs, (size_t)n * n, 77);
+	for (i = 0; i < n; i++) {
+		struct vr_op op = {
+			.alg = VCRYPT_ALG_SHA256,
+			.src = msgs + (size_t)i * n,
+			.src_len = i + 1,
+		};
+
+		sha_req(&reqs[i], h, 1000 + 7 * i, op.src, dst + i * HASH_DST);
+		reqs[i].src_len = op.src_len;
+		ASSERT_EQ(0, vr_run(&op, want + i * HASH_DST, NULL));
+	}
 
 	memset(&sub, 0, sizeof(sub));
 	sub.reqs = vt_ptr(reqs);
@@ -819,15 +843,29 @@ TEST_F(slice, submit_count)
 	EXPECT_EQ(n - 1, done);
 	ASSERT_EQ((int)done, vs_read_all(self->fd, comps, done));
 	for (i = 0; i < done; i++) {
-		ASSERT_GT(n, comps[i].tag);
+		t = (comps[i].tag - 1000) / 7;
+		ASSERT_EQ(1000 + 7 * t, comps[i].tag)
+			TH_LOG("completion %u: tag %llu was not submitted", i,
+			       comps[i].tag);
+		ASSERT_GT(done, t) TH_LOG("tag %llu was not submitted",
+					  comps[i].tag);
+		EXPECT_FALSE(seen[t]) TH_LOG("tag %llu twice", comps[i].tag);
+		seen[t] = true;
 		EXPECT_EQ(0, comps[i].status);
 		EXPECT_EQ(32, comps[i].out_len);
-		EXPECT_EQ(-1, vt_diff(dst + comps[i].tag * HASH_DST,
-				      SHA256_ABC, 32));
+		EXPECT_EQ(-1, vt_diff(dst + t * HASH_DST, want + t * HASH_DST,
+				      32)) TH_LOG("tag %llu", comps[i].tag);
 	}
+	for (i = 0; i < done; i++)
+		EXPECT_TRUE(seen[i]) TH_LOG("no completion of tag %u",
+					    1000 + 7 * i);
+	EXPECT_TRUE(vs_quiet(self->fd));
 	free(reqs);
 	free(comps);
 	free(dst);
+	free(msgs);
+	free(want);
+	free(seen);
 }
 
 TEST_F(slice, submit_reserved)
