@@ -482,16 +482,25 @@ TEST_F(slice, op_kat)
 	}
 }
 
-/* The op of @op is refused with @err and leaves dst and the IV alone */
-static void op_refused(struct __test_metadata *_metadata, int fd,
-		       struct vcrypt_op *op, struct vs_kat_buf *b, int err,
-		       const char *what)
+/*
+ * The op of @op is refused with @err: it leaves dst and the IV alone.
+ * EBADMSG is the card's verdict (one operation of the card); anything else
+ * the driver's, which never reaches the card (its card_ops stays).
+ */
+static void op_refused(struct __test_metadata *_metadata,
+		       struct vs_card *card, int fd, struct vcrypt_op *op,
+		       struct vs_kat_buf *b, int err, const char *what)
 {
+	__u64 ops0 = ~0ull, ops1 = 0;
 	__u8 iv[16];
 	unsigned int i;
 
 	memcpy(iv, b->iv, sizeof(iv));
+	ASSERT_EQ(0, vs_card_stat(card, "card_ops", &ops0));
 	EXPECT_EQ(-err, vs_ioctl(fd, VCRYPT_IOC_OP, op)) TH_LOG("%s", what);
+	ASSERT_EQ(0, vs_card_stat(card, "card_ops", &ops1));
+	EXPECT_EQ(ops0 + (err == EBADMSG), ops1)
+		TH_LOG("%s: %llu card operations", what, ops1 - ops0);
 	for (i = 0; i < sizeof(b->dst); i++)
 		if (b->dst[i] != VS_CANARY)
 			break;
@@ -501,7 +510,7 @@ static void op_refused(struct __test_metadata *_metadata, int fd,
 }
 
 #define OP_REFUSED(err, what) \
-	op_refused(_metadata, self->fd, &op, &self->b, err, what)
+	op_refused(_metadata, &self->card, self->fd, &op, &self->b, err, what)
 
 TEST_F(slice, op_reserved)
 {
@@ -630,6 +639,9 @@ TEST_F(slice, op_bad_lengths)
 	op.iv = vt_ptr(self->b.iv);
 	op.iv_len = 16;
 	OP_REFUSED(EINVAL, "SHA-256 with an IV");
+	vs_kat_op(sha, &self->b, &op);
+	op.flags = VCRYPT_OP_DECRYPT;
+	OP_REFUSED(EINVAL, "SHA-256 decrypt");
 }
 
 /* Zero-length data where the algorithm allows it */
