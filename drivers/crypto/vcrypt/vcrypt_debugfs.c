@@ -5,6 +5,7 @@
  * vcrypt/<PCI address>/raw: VCRYPT_DBG_IOC_RAW runs one operation on the
  * card, passing the caller's parameters to the descriptor unchecked.
  * vcrypt/<PCI address>/stats: the card's and the driver's counters.
+ * vcrypt/<PCI address>/paused: 1 holds back the scheduler's dispatch.
  */
 #include <linux/completion.h>
 #include <linux/debugfs.h>
@@ -22,6 +23,7 @@
 
 #include "vcrypt.h"
 #include "vcrypt_dbg.h"
+#include "vcrypt_sched.h"
 
 #define VCRYPT_RAW_DATA_MAX	(2 * VCRYPT_HW_DATA_MAX)
 #define VCRYPT_RAW_PAGE_ORDER	2
@@ -277,6 +279,41 @@ static int vcrypt_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(vcrypt_stats);
 
+static ssize_t vcrypt_paused_read(struct file *file, char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct vcrypt_dev *vd = file->private_data;
+	char buf[3];
+
+	buf[0] = vcrypt_sched_paused(vd->sched) ? '1' : '0';
+	buf[1] = '\n';
+	buf[2] = '\0';
+	return simple_read_from_buffer(ubuf, count, ppos, buf, 2);
+}
+
+static ssize_t vcrypt_paused_write(struct file *file,
+				   const char __user *ubuf, size_t count,
+				   loff_t *ppos)
+{
+	struct vcrypt_dev *vd = file->private_data;
+	bool pause;
+	int ret;
+
+	ret = kstrtobool_from_user(ubuf, count, &pause);
+	if (ret)
+		return ret;
+	vcrypt_sched_pause(vd->sched, pause);
+	return count;
+}
+
+static const struct file_operations vcrypt_paused_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = vcrypt_paused_read,
+	.write = vcrypt_paused_write,
+	.llseek = default_llseek,
+};
+
 /**
  * vcrypt_debugfs_init() - create the debugfs directory of the driver
  */
@@ -296,14 +333,20 @@ void vcrypt_debugfs_exit(void)
 /**
  * vcrypt_debugfs_add() - create the debugfs files of a card
  * @vd: the card, running
+ *
+ * The files hold a reference to the card's scheduler until they are
+ * removed.
  */
 void vcrypt_debugfs_add(struct vcrypt_dev *vd)
 {
+	kref_get(&vd->sched->ref);
 	vd->debugfs = debugfs_create_dir(pci_name(vd->pdev),
 					 vcrypt_debugfs_root);
 	debugfs_create_file("raw", 0600, vd->debugfs, vd, &vcrypt_raw_fops);
 	debugfs_create_file("stats", 0400, vd->debugfs, vd,
 			    &vcrypt_stats_fops);
+	debugfs_create_file("paused", 0600, vd->debugfs, vd,
+			    &vcrypt_paused_fops);
 }
 
 /**
@@ -315,4 +358,5 @@ void vcrypt_debugfs_add(struct vcrypt_dev *vd)
 void vcrypt_debugfs_remove(struct vcrypt_dev *vd)
 {
 	debugfs_remove(vd->debugfs);
+	vcrypt_sched_put(vd->sched);
 }

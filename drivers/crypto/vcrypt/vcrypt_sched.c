@@ -142,7 +142,7 @@ static struct vcrypt_job *vcrypt_sched_peek(struct vcrypt_sched *sched)
 	struct vcrypt_queue *queue;
 	struct vcrypt_job *job;
 
-	if (sched->inflight >= sched->max_inflight)
+	if (sched->paused || sched->inflight >= sched->max_inflight)
 		return NULL;
 	ent = vcrypt_wfq_first(&sched->slices);
 	if (!ent)
@@ -428,6 +428,39 @@ void vcrypt_sched_set_inflight_us(struct vcrypt_sched *sched, u32 us)
 	sched->inflight_us = us;
 	spin_unlock_bh(&sched->lock);
 	wake_up(&sched->wait);
+}
+
+/**
+ * vcrypt_sched_paused() - whether a scheduler's dispatch is paused
+ * @sched: the scheduler
+ *
+ * Return: true while vcrypt_sched_pause() holds the jobs back.
+ */
+bool vcrypt_sched_paused(struct vcrypt_sched *sched)
+{
+	bool paused;
+
+	spin_lock_bh(&sched->lock);
+	paused = sched->paused;
+	spin_unlock_bh(&sched->lock);
+	return paused;
+}
+
+/**
+ * vcrypt_sched_pause() - hold back or resume the dispatch of a scheduler
+ * @sched: the scheduler
+ * @pause: true: no job goes to the card until called again with false
+ *
+ * A test hook (debugfs): jobs queue up in their slices while paused, those
+ * on the card complete. Resuming wakes the thread.
+ */
+void vcrypt_sched_pause(struct vcrypt_sched *sched, bool pause)
+{
+	spin_lock_bh(&sched->lock);
+	sched->paused = pause;
+	spin_unlock_bh(&sched->lock);
+	if (!pause)
+		wake_up(&sched->wait);
 }
 
 /**

@@ -97,6 +97,7 @@ struct vcrypt_sched_tree {
  * @inflight_ns: modelled card time of those jobs
  * @max_inflight: the most jobs the ring takes
  * @inflight_us: budget: modelled card time kept on the card, us
+ * @paused: the thread dispatches nothing (a test hook, see debugfs)
  * @op_ns: modelled card time per job, ns
  * @byte_mult: modelled card time per source byte, ns << 32
  * @caps: the card's VCRYPT_REG_CAPS
@@ -117,6 +118,7 @@ struct vcrypt_sched {
 	u64 inflight_ns;
 	u32 max_inflight;
 	u32 inflight_us;
+	bool paused;
 	u64 op_ns;
 	u64 byte_mult;
 	u32 caps;
@@ -256,6 +258,8 @@ void vcrypt_sched_put(struct vcrypt_sched *sched);
 const char *vcrypt_sched_name(struct vcrypt_sched *sched);
 u32 vcrypt_sched_inflight_us(struct vcrypt_sched *sched);
 void vcrypt_sched_set_inflight_us(struct vcrypt_sched *sched, u32 us);
+bool vcrypt_sched_paused(struct vcrypt_sched *sched);
+void vcrypt_sched_pause(struct vcrypt_sched *sched, bool pause);
 
 void vcrypt_sched_slice_init(struct vcrypt_slice *slice,
 			     struct vcrypt_sched *sched);
