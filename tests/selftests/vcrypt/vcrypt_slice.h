@@ -680,6 +680,38 @@ static inline int vs_card_stat(struct vs_card *c, const char *name,
 }
 
 /*
+ * Hold back (@pause) or resume the dispatch of the card's scheduler: its
+ * debugfs file "paused". Requests queue up in their slices meanwhile.
+ * 0 or -errno.
+ */
+static inline int vs_pause(struct vs_card *c, bool pause)
+{
+	char path[VT_PATH_MAX];
+
+	snprintf(path, sizeof(path), VT_DEBUGFS "/%s/paused", c->bdf);
+	return vs_write_str(path, pause ? "1\n" : "0\n");
+}
+
+/*
+ * Wait (polling, up to VS_TIMEOUT_MS) until the counter @attr of slice @s
+ * reaches at least @min; 0, or -ETIMEDOUT with the last value in @val
+ */
+static inline int vs_wait_attr(struct vs_card *c, unsigned int s,
+			       const char *attr, __u64 min, __u64 *val)
+{
+	long long end = vs_now_ns() + VS_TIMEOUT_MS * 1000000LL;
+
+	for (;;) {
+		*val = vs_attr_val(c, s, attr);
+		if (*val >= min && *val != ~0ull)
+			return 0;
+		if (vs_now_ns() > end)
+			return -ETIMEDOUT;
+		vs_sleep_ms(5);
+	}
+}
+
+/*
  * Card time of one request of @src_len bytes, per the card's rate model:
  * 1e9 / ops_per_sec + src_len * 1e9 / bytes_per_sec ns.
  */
