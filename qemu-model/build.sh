@@ -95,6 +95,17 @@ qtests_x86_64 += config_all_devices.has_key('CONFIG_VCRYPT') ? ['vcrypt-test'] :
 	grep -q "vcrypt-test" "$src/tests/qtest/meson.build" ||
 		fail "hooking the qtest into tests/qtest/meson.build"
 fi
+# The qtest's reference is OpenSSL's libcrypto (Debian's libssl-dev): the
+# model's own crypto (QEMU's, on nettle) is what it checks.
+if ! grep -q "'vcrypt-test': \[dependency('libcrypto')\]" \
+	"$src/tests/qtest/meson.build"; then
+	sed -i "/^foreach dir : target_dirs$/i\\
+qtests += {'vcrypt-test': [dependency('libcrypto')]}" \
+		"$src/tests/qtest/meson.build"
+	grep -q "'vcrypt-test': \[dependency('libcrypto')\]" \
+		"$src/tests/qtest/meson.build" ||
+		fail "linking the qtest with libcrypto in tests/qtest/meson.build"
+fi
 # The +ds tarball has no firmware blobs to unpack (edit only once: a
 # rewritten meson.build would make every build reconfigure)
 if grep -q '^    unpack_edk2_blobs = bzip2.found()$' "$src/meson.build"; then
