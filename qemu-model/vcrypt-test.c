@@ -8,6 +8,10 @@
  * deterministically. Known answers come from the standards: NIST SP 800-38A
  * (CBC, CTR), IEEE 1619 (XTS), the GCM specification's test cases
  * (NIST SP 800-38D), FIPS 180-4 examples (SHA) and RFC 4231 (HMAC).
+ *
+ * Assertions are not fatal: a test goes on after a failed check and
+ * reports every one (qemu-model/run-qtest.sh runs each test in a process
+ * of its own, so that one that aborts hides no other).
  */
 
 #include "qemu/osdep.h"
@@ -1639,6 +1643,7 @@ static void test_fault_lie_limits(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_set_nonfatal_assertions();
 
     qtest_add_func("/vcrypt/identity", test_identity);
     qtest_add_func("/vcrypt/reg64", test_reg64);
