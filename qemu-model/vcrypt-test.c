@@ -1015,6 +1015,8 @@ static void test_bad_desc(void)
     r.src_nsge = 2;
     r.src_len = 4;                        /* entries do not add up */
     expect_status(&c, &r, VCRYPT_HW_ST_BAD_DESC);
+    r.src_len = 2;                        /* nor add up to more */
+    expect_status(&c, &r, VCRYPT_HW_ST_BAD_DESC);
     r.src_len = 3;
     sge[1].rsvd = cpu_to_le32(1);         /* reserved field of an entry */
     r.src = gput(&c, sge, sizeof(sge));
