@@ -7,7 +7,9 @@
  * memory and steps the virtual clock so the rate-limited engine completes
  * deterministically. Known answers come from the standards: NIST SP 800-38A
  * (CBC, CTR), IEEE 1619 (XTS), the GCM specification's test cases
- * (NIST SP 800-38D), FIPS 180-4 examples (SHA) and RFC 4231 (HMAC).
+ * (NIST SP 800-38D), FIPS 180-4 examples (SHA) and RFC 4231 (HMAC). Beyond
+ * them, every result is compared with OpenSSL's libcrypto (the /vcrypt/ref
+ * sweeps), which shares no code with the model.
  *
  * Assertions are not fatal: a test goes on after a failed check and
  * reports every one (qemu-model/run-qtest.sh runs each test in a process
@@ -23,6 +25,9 @@
 #include "libqos/pci-pc.h"
 #include "hw/pci/pci_regs.h"
 #include "hw/misc/vcrypt_hw.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #define VC_SLOT         4
 #define VC_QOM          "/machine/peripheral/vc"
@@ -604,35 +609,6 @@ static void test_aes_ctr(void)
     /* F.5.2 decrypt of a partial last block: 60 bytes use 4 counters */
     check_cipher(&c, VCRYPT_HW_OP_AES_CTR, VCRYPT_HW_DF_DECRYPT, aes128_key,
                  ctr_iv, ct60, pt60, "f0f1f2f3f4f5f6f7f8f9fafbfcfdff03");
-    card_free(&c);
-}
-
-/*
- * The counter is a 128-bit big-endian number: from all-ones, the second
- * block uses counter 0, and the written-back counter is 1.
- */
-static void test_aes_ctr_carry(void)
-{
-    g_autoptr(GByteArray) key = unhex(aes128_key);
-    g_autoptr(GByteArray) ones = unhex("ffffffffffffffffffffffffffffffff");
-    g_autoptr(GByteArray) zero = unhex(zero_hex);
-    g_autoptr(GByteArray) one = unhex("00000000000000000000000000000001");
-    g_autoptr(GByteArray) zeros32 = cat(zero_hex, zero_hex);
-    uint8_t ks0[32], ks1[16];
-    Card c;
-    Req r;
-
-    card_boot_setup(&c, "");
-    r = cipher_req(&c, VCRYPT_HW_OP_AES_CTR, 0, key, ones, zeros32, 32);
-    g_assert_cmpuint(card_run(&c, &r, NULL), ==, VCRYPT_HW_ST_OK);
-    qtest_memread(c.qts, r.dst, ks0, sizeof(ks0));
-    assert_mem(&c, r.iv, one);
-
-    r = cipher_req(&c, VCRYPT_HW_OP_AES_CTR, 0, key, zero, zero, 16);
-    g_assert_cmpuint(card_run(&c, &r, NULL), ==, VCRYPT_HW_ST_OK);
-    qtest_memread(c.qts, r.dst, ks1, sizeof(ks1));
-    g_assert_cmpmem(ks0 + 16, 16, ks1, 16);
-    g_assert_true(memcmp(ks0, ks1, 16));
     card_free(&c);
 }
 
@@ -1642,6 +1618,963 @@ static void test_fault_lie_limits(void)
     card_free(&c);
 }
 
+/*
+ * Reference sweeps: every operation at every length from 0 to 1 KiB, at
+ * the block and page boundaries, at the card's largest source and at
+ * random lengths, through flat buffers at unaligned addresses and through
+ * SG tables of random shapes, checked against OpenSSL's libcrypto, which
+ * shares no code with the model (QEMU's crypto and nettle).
+ */
+
+/* An operation as the card takes it, for the reference */
+typedef struct RefOp {
+    uint8_t op;
+    bool decrypt;
+    const uint8_t *key;
+    uint32_t key_len;
+    const uint8_t *iv;
+    const uint8_t *src;
+    uint32_t src_len;
+    uint32_t aad_len;
+    uint32_t tag_len;
+} RefOp;
+
+static const uint32_t gcm_tags[] = { 4, 8, 12, 13, 14, 15, 16 };
+
+static uint32_t ref_out_len(const RefOp *r)
+{
+    switch (r->op) {
+    case VCRYPT_HW_OP_SHA512:
+        return 64;
+    case VCRYPT_HW_OP_SHA256:
+    case VCRYPT_HW_OP_HMAC_SHA256:
+        return 32;
+    case VCRYPT_HW_OP_AES_GCM:
+        return r->decrypt ? r->src_len - r->tag_len : r->src_len + r->tag_len;
+    default:
+        return r->src_len;
+    }
+}
+
+static uint32_t ref_iv_len(uint8_t op)
+{
+    switch (op) {
+    case VCRYPT_HW_OP_AES_CBC:
+    case VCRYPT_HW_OP_AES_CTR:
+    case VCRYPT_HW_OP_AES_XTS:
+        return 16;
+    case VCRYPT_HW_OP_AES_GCM:
+        return 12;
+    default:
+        return 0;
+    }
+}
+
+static bool ref_len_ok(uint8_t op, uint32_t len)
+{
+    return op == VCRYPT_HW_OP_AES_CBC ? len % 16 == 0 :
+           op == VCRYPT_HW_OP_AES_XTS ? len >= 16 : true;
+}
+
+static const EVP_CIPHER *ref_cipher(uint8_t op, uint32_t key_len)
+{
+    unsigned k = key_len == 16 ? 0 : key_len == 24 ? 1 : 2;
+
+    switch (op) {
+    case VCRYPT_HW_OP_AES_CBC:
+        return (const EVP_CIPHER *[]){ EVP_aes_128_cbc(), EVP_aes_192_cbc(),
+                                       EVP_aes_256_cbc() }[k];
+    case VCRYPT_HW_OP_AES_CTR:
+        return (const EVP_CIPHER *[]){ EVP_aes_128_ctr(), EVP_aes_192_ctr(),
+                                       EVP_aes_256_ctr() }[k];
+    case VCRYPT_HW_OP_AES_GCM:
+        return (const EVP_CIPHER *[]){ EVP_aes_128_gcm(), EVP_aes_192_gcm(),
+                                       EVP_aes_256_gcm() }[k];
+    default:
+        /* XTS is built on ECB of one key half */
+        return (const EVP_CIPHER *[]){ EVP_aes_128_ecb(), EVP_aes_192_ecb(),
+                                       EVP_aes_256_ecb() }[k];
+    }
+}
+
+static void ref_evp(const EVP_CIPHER *cipher, bool decrypt,
+                    const uint8_t *key, const uint8_t *iv,
+                    const uint8_t *in, size_t len, uint8_t *out)
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int n = 0, m = 0;
+
+    g_assert(ctx);
+    g_assert(EVP_CipherInit_ex(ctx, cipher, NULL, key, iv, !decrypt));
+    g_assert(EVP_CIPHER_CTX_set_padding(ctx, 0));
+    g_assert(!len || EVP_CipherUpdate(ctx, out, &n, in, len));
+    g_assert(EVP_CipherFinal_ex(ctx, out + n, &m));
+    g_assert_cmpint(n + m, ==, len);
+    EVP_CIPHER_CTX_free(ctx);
+}
+
+/* XTS: the tweak times alpha in GF(2^128), little-endian */
+static void ref_xts_mul(uint8_t *t)
+{
+    uint8_t carry = 0, c;
+    unsigned i;
+
+    for (i = 0; i < 16; i++) {
+        c = t[i] >> 7;
+        t[i] = t[i] << 1 | carry;
+        carry = c;
+    }
+    if (carry) {
+        t[0] ^= 0x87;
+    }
+}
+
+static void ref_xts_block(const EVP_CIPHER *ecb, bool decrypt,
+                          const uint8_t *key1, const uint8_t *t,
+                          const uint8_t *in, uint8_t *out)
+{
+    uint8_t x[16];
+    unsigned i;
+
+    for (i = 0; i < 16; i++) {
+        x[i] = in[i] ^ t[i];
+    }
+    ref_evp(ecb, decrypt, key1, NULL, x, 16, x);
+    for (i = 0; i < 16; i++) {
+        out[i] = x[i] ^ t[i];
+    }
+}
+
+/*
+ * IEEE 1619 XTS-AES of one data unit, ciphertext stealing included: the
+ * whole blocks through one ECB call between two XORs with their tweaks,
+ * then the stolen pair block by block
+ */
+static void ref_xts(bool decrypt, const uint8_t *key, uint32_t key_len,
+                    const uint8_t *iv, const uint8_t *in, uint32_t len,
+                    uint8_t *out)
+{
+    const EVP_CIPHER *ecb = ref_cipher(VCRYPT_HW_OP_AES_XTS, key_len / 2);
+    uint32_t full = len / 16, rest = len % 16, bulk, j, i;
+    g_autofree uint8_t *tw = NULL;
+    uint8_t t[16], t2[16], pp[16];
+
+    g_assert(len >= 16);
+    bulk = rest ? full - 1 : full;
+    tw = g_malloc(bulk * 16 + 1);
+    ref_evp(ecb, false, key + key_len / 2, NULL, iv, 16, t);
+    for (j = 0; j < bulk; j++) {
+        memcpy(tw + j * 16, t, 16);
+        ref_xts_mul(t);
+    }
+    for (i = 0; i < bulk * 16; i++) {
+        out[i] = in[i] ^ tw[i];
+    }
+    ref_evp(ecb, decrypt, key, NULL, out, bulk * 16, out);
+    for (i = 0; i < bulk * 16; i++) {
+        out[i] ^= tw[i];
+    }
+    if (!rest) {
+        return;
+    }
+    j = bulk;
+    memcpy(t2, t, 16);
+    ref_xts_mul(t2);
+    ref_xts_block(ecb, decrypt, key, decrypt ? t2 : t, in + j * 16, pp);
+    memcpy(out + (j + 1) * 16, pp, rest);
+    memcpy(pp, in + (j + 1) * 16, rest);
+    ref_xts_block(ecb, decrypt, key, decrypt ? t : t2, pp, out + j * 16);
+}
+
+/* AES-GCM; a decryption with a wrong tag gives AUTH and writes nothing */
+static uint16_t ref_gcm(const RefOp *r, uint8_t *out)
+{
+    uint32_t text = r->src_len - r->aad_len - (r->decrypt ? r->tag_len : 0);
+    const uint8_t *in = r->src + r->aad_len;
+    g_autofree uint8_t *buf = g_malloc(text + 16);
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    uint8_t tag[16];
+    int n = 0, m = 0;
+    bool ok;
+
+    g_assert(ctx);
+    g_assert(EVP_CipherInit_ex(ctx, ref_cipher(r->op, r->key_len), NULL,
+                               r->key, r->iv, !r->decrypt));
+    g_assert(!r->aad_len ||
+             EVP_CipherUpdate(ctx, NULL, &n, r->src, r->aad_len));
+    g_assert(!text || EVP_CipherUpdate(ctx, buf, &n, in, text));
+    if (r->decrypt) {
+        memcpy(tag, in + text, r->tag_len);
+        g_assert(EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, r->tag_len,
+                                     tag));
+        ok = EVP_CipherFinal_ex(ctx, buf + n, &m);
+    } else {
+        g_assert(EVP_CipherFinal_ex(ctx, buf + n, &m));
+        g_assert(EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, r->tag_len,
+                                     buf + text));
+        ok = true;
+    }
+    EVP_CIPHER_CTX_free(ctx);
+    if (!ok) {
+        return VCRYPT_HW_ST_AUTH;
+    }
+    memcpy(out, r->src, r->aad_len);
+    memcpy(out + r->aad_len, buf, r->decrypt ? text : text + r->tag_len);
+    return VCRYPT_HW_ST_OK;
+}
+
+/* @iv plus @n as one 128-bit big-endian number */
+static void ref_ctr_add(const uint8_t *iv, uint64_t n, uint8_t *out)
+{
+    unsigned carry = 0, i;
+
+    for (i = 16; i--; ) {
+        carry += iv[i] + (n & 0xff);
+        out[i] = carry;
+        carry >>= 8;
+        n >>= 8;
+    }
+}
+
+/*
+ * What the card must give for @r: its status, its output into @out
+ * (ref_out_len() bytes) and the IV left in memory into @iv_after.
+ */
+static uint16_t ref_run(const RefOp *r, uint8_t *out, uint8_t *iv_after)
+{
+    static const uint8_t no_key[1];
+    uint32_t iv_len = ref_iv_len(r->op);
+    unsigned md_len;
+
+    memcpy(iv_after, r->iv, iv_len);
+    switch (r->op) {
+    case VCRYPT_HW_OP_AES_CBC:
+        ref_evp(ref_cipher(r->op, r->key_len), r->decrypt, r->key, r->iv,
+                r->src, r->src_len, out);
+        if (r->src_len) {
+            memcpy(iv_after, (r->decrypt ? r->src : out) + r->src_len - 16,
+                   16);
+        }
+        return VCRYPT_HW_ST_OK;
+    case VCRYPT_HW_OP_AES_CTR:
+        ref_evp(ref_cipher(r->op, r->key_len), r->decrypt, r->key, r->iv,
+                r->src, r->src_len, out);
+        ref_ctr_add(r->iv, DIV_ROUND_UP(r->src_len, 16), iv_after);
+        return VCRYPT_HW_ST_OK;
+    case VCRYPT_HW_OP_AES_XTS:
+        ref_xts(r->decrypt, r->key, r->key_len, r->iv, r->src, r->src_len,
+                out);
+        return VCRYPT_HW_ST_OK;
+    case VCRYPT_HW_OP_AES_GCM:
+        return ref_gcm(r, out);
+    case VCRYPT_HW_OP_SHA256:
+    case VCRYPT_HW_OP_SHA512:
+        g_assert(EVP_Digest(r->src, r->src_len, out, &md_len,
+                            r->op == VCRYPT_HW_OP_SHA256 ? EVP_sha256() :
+                            EVP_sha512(), NULL));
+        return VCRYPT_HW_ST_OK;
+    default:
+        g_assert(HMAC(EVP_sha256(), r->key_len ? r->key : no_key,
+                      r->key_len, r->src, r->src_len, out, &md_len));
+        return VCRYPT_HW_ST_OK;
+    }
+}
+
+/* The reference itself: XTS as built above against OpenSSL's */
+static void test_ref_self(void)
+{
+    static const uint32_t lens[] = { 16, 17, 31, 32, 33, 100, 512, 527 };
+    uint8_t key[64], iv[16], in[527], a[527], b[527];
+    unsigned i, k;
+
+    for (k = 0; k < 2; k++) {
+        const EVP_CIPHER *x = k ? EVP_aes_256_xts() : EVP_aes_128_xts();
+        uint32_t key_len = k ? 64 : 32;
+
+        for (i = 0; i < sizeof(key); i++) {
+            key[i] = i * 13 + k;
+        }
+        memset(iv, 0x5a + k, sizeof(iv));
+        for (i = 0; i < sizeof(in); i++) {
+            in[i] = i * 7 + k;
+        }
+        for (i = 0; i < ARRAY_SIZE(lens); i++) {
+            ref_xts(false, key, key_len, iv, in, lens[i], a);
+            ref_evp(x, false, key, iv, in, lens[i], b);
+            g_assert_cmpmem(a, lens[i], b, lens[i]);
+            ref_xts(true, key, key_len, iv, a, lens[i], b);
+            g_assert_cmpmem(b, lens[i], in, lens[i]);
+        }
+    }
+    {
+        g_autoptr(GByteArray) key15 = unhex(xts15_key);
+        g_autoptr(GByteArray) iv15 = unhex(xts15_iv);
+        g_autoptr(GByteArray) pt15 = unhex(xts15_pt);
+        g_autoptr(GByteArray) ct15 = unhex(xts15_ct);
+
+        ref_xts(false, key15->data, key15->len, iv15->data, pt15->data,
+                pt15->len, a);
+        g_assert_cmpmem(a, ct15->len, ct15->data, ct15->len);
+    }
+}
+
+/* The next value of a seeded xorshift generator */
+static uint32_t sw_rand(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
+static void sw_fill(uint8_t *buf, size_t len, uint32_t *s)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        buf[i] = sw_rand(s);
+    }
+}
+
+#define SW_RING         64
+#define SW_BATCH        (SW_RING - 1)
+#define SW_AREA         (3 * VCRYPT_HW_DATA_MAX)
+#define SW_SGE          256
+#define SW_GAP          3       /* canary bytes between segments */
+#define SW_TAIL         16      /* canary bytes after a destination */
+#define SW_CANARY       0xee
+#define SW_IV_SLOT      32
+#define SW_REPORT_MAX   8
+#define SW_INPLACE      UINT_MAX  /* nseg: flat, destination = source */
+
+/* One request of a batch: where its data is, what it must give */
+typedef struct SwReq {
+    RefOp r;
+    uint16_t status;
+    uint32_t out_len;
+    uint32_t iv_off;
+    uint32_t dst_len;
+    unsigned src_nsge;
+    unsigned dst_nsge;
+    uint32_t src_seg_off[SW_SGE];     /* offsets in the source area */
+    uint32_t src_seg_len[SW_SGE];
+    uint32_t dst_seg_off[SW_SGE];     /* offsets in the destination area */
+    uint32_t dst_seg_len[SW_SGE];
+    bool inplace;                   /* the destination is in the source area */
+    uint8_t *input;                 /* the source, for what stays in place */
+    uint8_t *want;
+    uint8_t iv_after[16];
+} SwReq;
+
+/*
+ * A sweep: a card with unlimited rates, a key, and areas in guest memory
+ * for the sources, destinations, IVs and SG tables of a batch of up to
+ * SW_BATCH requests, mirrored on the host.
+ */
+typedef struct Sweep {
+    Card c;
+    uint8_t op;
+    uint32_t key_len;
+    uint8_t key[VCRYPT_HW_KEY_MAX];
+    uint64_t g_key, g_src, g_dst, g_ivs, g_sgt;
+    uint8_t *src;
+    uint8_t *dst;
+    uint8_t *back;                  /* the source area after the batch */
+    uint8_t ivs[SW_BATCH * SW_IV_SLOT];
+    uint32_t src_used;
+    uint32_t dst_used;
+    SwReq *req;
+    unsigned n;
+    uint32_t seed;
+    unsigned long checked;
+    unsigned failures;
+} Sweep;
+
+static void sw_start(Sweep *s, uint8_t op, uint32_t key_len, uint32_t seed)
+{
+    memset(s, 0, sizeof(*s));
+    card_boot(&s->c, ",ops-per-sec=0,bytes-per-sec=0");
+    card_setup(&s->c, SW_RING, SW_RING);
+    s->op = op;
+    s->seed = seed | 1;
+    s->g_src = galloc(&s->c, SW_AREA);
+    s->g_dst = galloc(&s->c, SW_AREA);
+    s->g_ivs = galloc(&s->c, sizeof(s->ivs));
+    s->g_sgt = galloc(&s->c, SW_BATCH * SW_SGE * 2 *
+                      sizeof(struct vcrypt_hw_sge));
+    s->g_key = galloc(&s->c, VCRYPT_HW_KEY_MAX);
+    s->src = g_malloc(SW_AREA);
+    s->dst = g_malloc(SW_AREA);
+    s->back = g_malloc(SW_AREA);
+    s->req = g_new0(SwReq, SW_BATCH);
+    s->key_len = key_len;
+    sw_fill(s->key, key_len, &s->seed);
+    qtest_memwrite(s->c.qts, s->g_key, s->key, VCRYPT_HW_KEY_MAX);
+}
+
+/* A new key of @key_len bytes for the requests added from now on */
+static void sw_flush(Sweep *s);
+
+static void sw_set_key(Sweep *s, const uint8_t *key, uint32_t key_len)
+{
+    sw_flush(s);
+    s->key_len = key_len;
+    memcpy(s->key, key, key_len);
+    qtest_memwrite(s->c.qts, s->g_key, s->key, VCRYPT_HW_KEY_MAX);
+}
+
+static void sw_fail(Sweep *s, const SwReq *q, const char *what, long at)
+{
+    s->failures++;
+    if (s->failures <= SW_REPORT_MAX) {
+        g_test_message("op %#x%s key %u bytes, src_len %u (aad %u, tag %u)"
+                       "%s: %s (at %ld)", s->op,
+                       q->r.decrypt ? " decrypt" : "", s->key_len,
+                       q->r.src_len, q->r.aad_len, q->r.tag_len,
+                       q->src_nsge ? " through SG tables" :
+                       q->inplace ? " in place" : "", what, at);
+    }
+    g_test_fail();
+}
+
+/* The first offset where @a and @b differ, or -1 */
+static long sw_diff(const uint8_t *a, const uint8_t *b, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (a[i] != b[i]) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Wait for the completions of a batch of @n; they arrive in order */
+static void sw_wait(Sweep *s, struct vcrypt_hw_cqe *cqe, unsigned n)
+{
+    Card *c = &s->c;
+    unsigned got = 0, i;
+
+    for (i = 0; i < WAIT_STEPS && got < n; i++) {
+        while (got < n && card_poll(c, &cqe[got], true)) {
+            got++;
+        }
+        if (got < n) {
+            qtest_clock_step(c->qts, WAIT_STEP_NS);
+        }
+    }
+    g_assert_cmpuint(got, ==, n);
+}
+
+/* Lay @len bytes out in @nseg segments of random lengths, SW_GAP apart */
+static unsigned sw_segments(Sweep *s, uint32_t len, unsigned nseg,
+                            uint32_t *used, uint32_t *off, uint32_t *seg)
+{
+    uint32_t left = len;
+    unsigned k;
+
+    if (nseg > len) {
+        nseg = len;
+    }
+    for (k = 0; k < nseg; k++) {
+        seg[k] = k + 1 == nseg ? left :
+                 1 + sw_rand(&s->seed) % MAX(1, 2 * left / (nseg - k));
+        if (seg[k] > left - (nseg - k - 1)) {
+            seg[k] = left - (nseg - k - 1);
+        }
+        off[k] = *used;
+        *used += seg[k] + SW_GAP;
+        left -= seg[k];
+    }
+    return nseg;
+}
+
+/*
+ * Add one request of @len bytes of text (with @aad_len bytes of AAD and
+ * @tag_len of tag for AES-GCM), through SG tables of up to @nseg segments
+ * (0: flat buffers; SW_INPLACE: one flat buffer for both), to the batch.
+ * Decryptions get the reference's encryption of random text; with @tamper
+ * a bit of it is flipped.
+ */
+static void sw_add(Sweep *s, bool decrypt, uint32_t len, uint32_t aad_len,
+                   uint32_t tag_len, unsigned nseg, bool tamper)
+{
+    uint32_t src_len = len + aad_len + (decrypt ? tag_len : 0);
+    uint32_t iv_len = ref_iv_len(s->op);
+    g_autofree uint8_t *plain = NULL;
+    g_autofree uint8_t *in = NULL;
+    bool inplace = nseg == SW_INPLACE;
+    uint8_t iv_dummy[16];
+    RefOp e;
+    SwReq *q;
+    uint32_t k, done, room;
+
+    if (inplace) {
+        nseg = 0;
+    }
+    if (s->n == SW_BATCH ||
+        s->src_used + 2 * src_len + (SW_SGE + 2) * SW_GAP + 128 > SW_AREA ||
+        s->dst_used + src_len + 64 + (SW_SGE + 1) * SW_GAP + SW_TAIL >
+        SW_AREA) {
+        sw_flush(s);
+    }
+    q = &s->req[s->n];
+    memset(q, 0, offsetof(SwReq, want));
+    q->iv_off = s->n * SW_IV_SLOT + s->n % 7;
+    sw_fill(s->ivs + q->iv_off, iv_len, &s->seed);
+    if (s->op == VCRYPT_HW_OP_AES_CTR && s->n % 3 == 0) {
+        /* counters that carry across bytes and 64-bit halves */
+        memset(s->ivs + q->iv_off + 7, 0xff, 9);
+        s->ivs[q->iv_off + 15] -= s->n % 5;
+    }
+
+    /* the source, in the card's layout */
+    in = g_malloc(src_len + 1);
+    plain = g_malloc(aad_len + len + 1);
+    sw_fill(plain, aad_len + len, &s->seed);
+    if (decrypt && s->op != VCRYPT_HW_OP_AES_GCM) {
+        e = (RefOp) { .op = s->op, .key = s->key, .key_len = s->key_len,
+                      .iv = s->ivs + q->iv_off, .src = plain,
+                      .src_len = len };
+        ref_run(&e, in, iv_dummy);
+    } else if (decrypt) {
+        e = (RefOp) { .op = s->op, .key = s->key, .key_len = s->key_len,
+                      .iv = s->ivs + q->iv_off, .src = plain,
+                      .src_len = aad_len + len, .aad_len = aad_len,
+                      .tag_len = tag_len };
+        ref_run(&e, in, iv_dummy);
+    } else {
+        memcpy(in, plain, src_len);
+    }
+    if (tamper && src_len) {
+        in[sw_rand(&s->seed) % src_len] ^= 1 << (s->n % 8);
+    }
+
+    q->r = (RefOp) { .op = s->op, .decrypt = decrypt, .key = s->key,
+                     .key_len = s->key_len, .iv = s->ivs + q->iv_off,
+                     .src = in, .src_len = src_len, .aad_len = aad_len,
+                     .tag_len = tag_len };
+    q->want = g_malloc(ref_out_len(&q->r) + 1);
+    q->status = ref_run(&q->r, q->want, q->iv_after);
+    q->out_len = q->status == VCRYPT_HW_ST_OK ? ref_out_len(&q->r) : 0;
+    q->dst_len = ref_out_len(&q->r) + (nseg ? SW_GAP : SW_TAIL);
+
+    /* where it goes: segments, or one buffer at an odd offset */
+    s->src_used += 1 + s->n % 13;
+    s->dst_used += 1 + s->n % 11;
+    if (inplace) {
+        /* the source, then canary bytes as far as the result reaches */
+        room = MAX(src_len, q->dst_len);
+        q->inplace = true;
+        q->input = g_memdup2(in, src_len + 1);
+        q->src_seg_off[0] = s->src_used;
+        q->src_seg_len[0] = src_len;
+        q->dst_seg_off[0] = s->src_used;
+        q->dst_seg_len[0] = q->dst_len;
+        memset(s->src + s->src_used + src_len, SW_CANARY, room - src_len);
+        s->src_used += room;
+    } else if (nseg && src_len) {
+        q->src_nsge = sw_segments(s, src_len, nseg, &s->src_used,
+                                  q->src_seg_off, q->src_seg_len);
+    } else {
+        q->src_seg_off[0] = s->src_used;
+        q->src_seg_len[0] = src_len;
+        s->src_used += src_len;
+    }
+    if (inplace) {
+        /* placed above */
+    } else if (nseg) {
+        q->dst_nsge = sw_segments(s, q->dst_len, nseg, &s->dst_used,
+                                  q->dst_seg_off, q->dst_seg_len);
+    } else {
+        q->dst_seg_off[0] = s->dst_used;
+        q->dst_seg_len[0] = q->dst_len;
+        s->dst_used += q->dst_len;
+    }
+    for (k = 0, done = 0; done < src_len; k++) {
+        memcpy(s->src + q->src_seg_off[k], in + done, q->src_seg_len[k]);
+        done += q->src_seg_len[k];
+    }
+    /* the copy in the batch's source area is what counts from now on */
+    q->r.src = NULL;
+    s->n++;
+}
+
+static uint64_t sw_table(Sweep *s, unsigned slot, unsigned nsge,
+                         uint64_t base, const uint32_t *off,
+                         const uint32_t *len)
+{
+    g_autofree struct vcrypt_hw_sge *t = g_new0(struct vcrypt_hw_sge, nsge);
+    uint64_t addr = s->g_sgt + slot * sizeof(*t) * SW_SGE;
+    unsigned k;
+
+    for (k = 0; k < nsge; k++) {
+        t[k].addr = cpu_to_le64(base + off[k]);
+        t[k].len = cpu_to_le32(len[k]);
+    }
+    qtest_memwrite(s->c.qts, addr, t, nsge * sizeof(*t));
+    return addr;
+}
+
+/* Run the batch on the card and check every request against the reference */
+static void sw_flush(Sweep *s)
+{
+    struct vcrypt_hw_cqe cqe[SW_BATCH];
+    g_autofree uint8_t *got = NULL;
+    QTestState *qts = s->c.qts;
+    uint32_t iv_len = ref_iv_len(s->op), k, done, n;
+    unsigned i;
+    SwReq *q;
+    long at;
+
+    if (!s->n) {
+        return;
+    }
+    qtest_bufwrite(qts, s->g_src, s->src, s->src_used);
+    qtest_bufwrite(qts, s->g_ivs, s->ivs, sizeof(s->ivs));
+    qtest_memset(qts, s->g_dst, SW_CANARY, s->dst_used);
+    for (i = 0; i < s->n; i++) {
+        q = &s->req[i];
+        Req r = {
+            .cookie = 0x5eed0000ULL + i,
+            .op = s->op,
+            .flags = q->r.decrypt ? VCRYPT_HW_DF_DECRYPT : 0,
+            .key_len = s->key_len,
+            .iv_len = iv_len,
+            .tag_len = q->r.tag_len,
+            .key = s->key_len ? s->g_key : 0,
+            .iv = iv_len ? s->g_ivs + q->iv_off : 0,
+            .src = s->g_src + q->src_seg_off[0],
+            .dst = (q->inplace ? s->g_src : s->g_dst) + q->dst_seg_off[0],
+            .src_len = q->r.src_len,
+            .dst_len = q->dst_len,
+            .aad_len = q->r.aad_len,
+        };
+
+        if (q->src_nsge) {
+            r.src = sw_table(s, 2 * i, q->src_nsge, s->g_src,
+                             q->src_seg_off, q->src_seg_len);
+            r.src_nsge = q->src_nsge;
+        }
+        if (q->dst_nsge) {
+            r.dst = sw_table(s, 2 * i + 1, q->dst_nsge, s->g_dst,
+                             q->dst_seg_off, q->dst_seg_len);
+            r.dst_nsge = q->dst_nsge;
+        }
+        card_put(&s->c, &r);
+    }
+    card_ring(&s->c);
+    sw_wait(s, cqe, s->n);
+
+    qtest_bufread(qts, s->g_dst, s->dst, s->dst_used);
+    qtest_bufread(qts, s->g_src, s->back, s->src_used);
+    qtest_bufread(qts, s->g_ivs, s->ivs, sizeof(s->ivs));
+    for (i = 0; i < s->n; i++) {
+        q = &s->req[i];
+        s->checked++;
+        if (cqe[i].cookie != 0x5eed0000ULL + i) {
+            sw_fail(s, q, "completion out of order", cqe[i].cookie);
+            continue;
+        }
+        if (cqe[i].status != q->status) {
+            sw_fail(s, q, "status", cqe[i].status);
+            continue;
+        }
+        if (cqe[i].out_len != q->out_len) {
+            sw_fail(s, q, "out_len", cqe[i].out_len);
+            continue;
+        }
+        /* gather the destination; AUTH: nothing may be written */
+        got = g_realloc(got, q->dst_len + 1);
+        for (k = 0, done = 0; done < q->dst_len; k++) {
+            memcpy(got + done, (q->inplace ? s->back : s->dst) +
+                   q->dst_seg_off[k], q->dst_seg_len[k]);
+            done += q->dst_seg_len[k];
+            if (q->dst_nsge && k + 1 < q->dst_nsge &&
+                s->dst[q->dst_seg_off[k] + q->dst_seg_len[k]] != SW_CANARY) {
+                sw_fail(s, q, "written between segments", done);
+            }
+        }
+        at = sw_diff(got, q->want, q->out_len);
+        if (at >= 0) {
+            sw_fail(s, q, "output differs from the reference", at);
+        }
+        for (n = q->out_len; n < q->dst_len; n++) {
+            /* in place, what the result does not cover stays the source */
+            if (got[n] != (q->inplace && n < q->r.src_len ? q->input[n] :
+                           SW_CANARY)) {
+                sw_fail(s, q, "written past out_len", n);
+                break;
+            }
+        }
+        at = sw_diff(s->ivs + q->iv_off, q->iv_after, iv_len);
+        if (at >= 0 && q->status == VCRYPT_HW_ST_OK) {
+            sw_fail(s, q, "IV left in memory differs from the reference", at);
+        }
+    }
+    for (i = 0; i < s->n; i++) {
+        g_free(s->req[i].want);
+        g_free(s->req[i].input);
+        s->req[i].want = NULL;
+        s->req[i].input = NULL;
+    }
+    s->n = 0;
+    s->src_used = 0;
+    s->dst_used = 0;
+}
+
+static void sw_end(Sweep *s)
+{
+    sw_flush(s);
+    g_test_message("%lu operations checked, %u wrong", s->checked,
+                   s->failures);
+    g_assert_cmpuint(s->checked, >, 0);
+    g_free(s->src);
+    g_free(s->dst);
+    g_free(s->back);
+    g_free(s->req);
+    card_free(&s->c);
+}
+
+/* One kind of sweep of one operation */
+typedef struct SwCase {
+    uint8_t op;
+    uint32_t key_len;
+    void (*run)(Sweep *s);
+} SwCase;
+
+static bool sw_cipher(const Sweep *s)
+{
+    return ref_iv_len(s->op) != 0;
+}
+
+/*
+ * @len bytes in each direction the operation has; AES-GCM with AAD and
+ * tag lengths that change with @k, and every 17th decryption tampered
+ */
+static void sw_both(Sweep *s, uint32_t len, unsigned k, unsigned nseg)
+{
+    uint32_t aad = 0, tag = 0;
+
+    if (!ref_len_ok(s->op, len)) {
+        return;
+    }
+    if (s->op == VCRYPT_HW_OP_AES_GCM) {
+        aad = len > 1024 ? 20 : (k * 7) % 45;
+        tag = gcm_tags[k % ARRAY_SIZE(gcm_tags)];
+        if ((uint64_t)len + aad + tag > VCRYPT_HW_DATA_MAX) {
+            return;
+        }
+    }
+    sw_add(s, false, len, aad, tag, nseg, false);
+    if (sw_cipher(s)) {
+        sw_add(s, true, len, aad, tag, nseg,
+               s->op == VCRYPT_HW_OP_AES_GCM && k % 17 == 5);
+    }
+}
+
+/* HMAC: the key lengths of the sweeps (below, at and over the block) */
+static const uint32_t hmac_keys[] = { 32, 64, 100, VCRYPT_HW_KEY_MAX };
+
+static void sw_key(Sweep *s, uint32_t key_len)
+{
+    uint8_t key[VCRYPT_HW_KEY_MAX];
+
+    sw_fill(key, key_len, &s->seed);
+    sw_set_key(s, key, key_len);
+}
+
+/*
+ * Every length from 0 to 1 KiB, flat buffers at odd addresses, every
+ * fourth in place
+ */
+static void sw_lengths(Sweep *s)
+{
+    unsigned k, len, kk;
+
+    for (kk = 0; kk < (s->op == VCRYPT_HW_OP_HMAC_SHA256 ?
+                       ARRAY_SIZE(hmac_keys) : 1); kk++) {
+        if (s->op == VCRYPT_HW_OP_HMAC_SHA256) {
+            sw_key(s, hmac_keys[kk]);
+        }
+        for (len = 0, k = 0; len <= 1024; len++, k++) {
+            sw_both(s, len, k, k % 4 == 3 ? SW_INPLACE : 0);
+        }
+    }
+    if (s->op == VCRYPT_HW_OP_AES_GCM) {
+        /* every AAD length from 0 to 1 KiB, every tag length */
+        for (k = 0; k <= 1024; k++) {
+            uint32_t tag = gcm_tags[k % ARRAY_SIZE(gcm_tags)];
+
+            sw_add(s, false, (k * 13) % 67, k, tag, 0, false);
+            sw_add(s, true, (k * 13) % 67, k, tag, 0, k % 19 == 3);
+        }
+    }
+    if (s->op == VCRYPT_HW_OP_HMAC_SHA256) {
+        /* every key length the card takes */
+        for (k = 0; k <= VCRYPT_HW_KEY_MAX; k++) {
+            sw_key(s, k);
+            sw_add(s, false, (k * 11) % 300, 0, 0, 0, false);
+            sw_add(s, false, 64 + k, 0, 0, 0, false);
+        }
+    }
+}
+
+/* Lengths at block and page boundaries, up to the card's MAX_DATA */
+static void sw_boundaries(Sweep *s)
+{
+    static const uint32_t base[] = {
+        16, 32, 48, 64, 128, 256, 512, 4096, 8192, 12288, 16384, 32768,
+        65536, 131072, 262144, 524288, VCRYPT_HW_DATA_MAX,
+    };
+    /* a block either side, and one byte either side of those */
+    static const int delta[] = { -17, -16, -15, -1, 0, 1, 15, 16, 17 };
+    unsigned i, j, k = 0;
+    int64_t len;
+
+    if (s->op == VCRYPT_HW_OP_HMAC_SHA256) {
+        sw_key(s, 100);
+    }
+    for (i = 0; i < ARRAY_SIZE(base); i++) {
+        for (j = 0; j < ARRAY_SIZE(delta); j++) {
+            len = (int64_t)base[i] + delta[j];
+            if (len >= 0 && len <= VCRYPT_HW_DATA_MAX) {
+                sw_both(s, len, k++, 0);
+            }
+        }
+    }
+}
+
+/* Lengths drawn at random up to MAX_DATA (a fixed seed: the same each run) */
+static void sw_random(Sweep *s)
+{
+    unsigned i;
+    uint32_t len;
+
+    if (s->op == VCRYPT_HW_OP_HMAC_SHA256) {
+        sw_key(s, 65);
+    }
+    for (i = 0; i < 24; i++) {
+        len = sw_rand(&s->seed) % (i % 3 ? 65536 : VCRYPT_HW_DATA_MAX + 1);
+        if (s->op == VCRYPT_HW_OP_AES_CBC) {
+            len &= ~15u;
+        }
+        sw_both(s, len, i, 0);
+    }
+}
+
+/*
+ * SG tables of random shapes (2 to 8 segments, some of one byte, both
+ * sides, 3 canary bytes between them) at every length from 1 to 1 KiB;
+ * then 64 KiB and MAX_DATA in the most segments the card takes
+ */
+static void sw_sg(Sweep *s)
+{
+    uint32_t len;
+    unsigned k = 0;
+
+    if (s->op == VCRYPT_HW_OP_HMAC_SHA256) {
+        sw_key(s, 64);
+    }
+    for (len = 1; len <= 1024; len++, k++) {
+        sw_both(s, len, k, 2 + k % 7);
+    }
+    sw_both(s, 300, k++, SW_SGE);
+    sw_both(s, 65536, k++, SW_SGE);
+    sw_both(s, VCRYPT_HW_DATA_MAX - 32, k++, SW_SGE);
+}
+
+static void test_sweep(const void *data)
+{
+    const SwCase *c = data;
+    Sweep s;
+
+    sw_start(&s, c->op, c->key_len, (c->op << 8) + c->key_len);
+    c->run(&s);
+    sw_end(&s);
+}
+
+static void add_sweeps(void)
+{
+    static const struct {
+        const char *name;
+        uint8_t op;
+        uint32_t key_len;
+    } ops[] = {
+        { "aes-cbc-128", VCRYPT_HW_OP_AES_CBC, 16 },
+        { "aes-cbc-192", VCRYPT_HW_OP_AES_CBC, 24 },
+        { "aes-cbc-256", VCRYPT_HW_OP_AES_CBC, 32 },
+        { "aes-ctr-128", VCRYPT_HW_OP_AES_CTR, 16 },
+        { "aes-ctr-192", VCRYPT_HW_OP_AES_CTR, 24 },
+        { "aes-ctr-256", VCRYPT_HW_OP_AES_CTR, 32 },
+        { "aes-xts-256", VCRYPT_HW_OP_AES_XTS, 32 },
+        { "aes-xts-384", VCRYPT_HW_OP_AES_XTS, 48 },
+        { "aes-xts-512", VCRYPT_HW_OP_AES_XTS, 64 },
+        { "aes-gcm-128", VCRYPT_HW_OP_AES_GCM, 16 },
+        { "aes-gcm-192", VCRYPT_HW_OP_AES_GCM, 24 },
+        { "aes-gcm-256", VCRYPT_HW_OP_AES_GCM, 32 },
+        { "sha256", VCRYPT_HW_OP_SHA256, 0 },
+        { "sha512", VCRYPT_HW_OP_SHA512, 0 },
+        { "hmac-sha256", VCRYPT_HW_OP_HMAC_SHA256, 32 },
+    };
+    static const struct {
+        const char *name;
+        void (*run)(Sweep *s);
+    } kinds[] = {
+        { "lengths", sw_lengths },
+        { "boundaries", sw_boundaries },
+        { "random", sw_random },
+        { "sg", sw_sg },
+    };
+    unsigned i, k;
+
+    for (i = 0; i < ARRAY_SIZE(ops); i++) {
+        for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+            SwCase *c = g_new0(SwCase, 1);
+            g_autofree char *path = g_strdup_printf("/vcrypt/ref/%s/%s",
+                                                    ops[i].name,
+                                                    kinds[k].name);
+
+            c->op = ops[i].op;
+            c->key_len = ops[i].key_len;
+            c->run = kinds[k].run;
+            qtest_add_data_func(path, c, test_sweep);
+        }
+    }
+}
+
+/*
+ * The counter is a 128-bit big-endian number: from all-ones, the second
+ * block uses counter 0 and the written-back counter is 1; the keystream
+ * is OpenSSL's.
+ */
+static void test_aes_ctr_carry(void)
+{
+    g_autoptr(GByteArray) key = unhex(aes128_key);
+    g_autoptr(GByteArray) ones = unhex("ffffffffffffffffffffffffffffffff");
+    g_autoptr(GByteArray) one = unhex("00000000000000000000000000000001");
+    g_autoptr(GByteArray) zeros = cat(zero_hex, zero_hex);
+    g_autoptr(GByteArray) want = g_byte_array_sized_new(32);
+    uint8_t iv_after[16];
+    RefOp ref = {
+        .op = VCRYPT_HW_OP_AES_CTR, .key = key->data, .key_len = key->len,
+        .iv = ones->data, .src = zeros->data, .src_len = zeros->len,
+    };
+    Card c;
+    Req r;
+
+    g_byte_array_set_size(want, 32);
+    ref_run(&ref, want->data, iv_after);
+    g_assert_cmpmem(iv_after, 16, one->data, 16);
+    card_boot_setup(&c, "");
+    r = cipher_req(&c, VCRYPT_HW_OP_AES_CTR, 0, key, ones, zeros, 32);
+    g_assert_cmpuint(card_run(&c, &r, NULL), ==, VCRYPT_HW_ST_OK);
+    assert_mem(&c, r.dst, want);
+    assert_mem(&c, r.iv, one);
+    card_free(&c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1680,6 +2613,8 @@ int main(int argc, char **argv)
     qtest_add_func("/vcrypt/fault/cqe-status", test_fault_cqe_status);
     qtest_add_func("/vcrypt/fault/cqe-flags", test_fault_cqe_flags);
     qtest_add_func("/vcrypt/fault/lie-limits", test_fault_lie_limits);
+    qtest_add_func("/vcrypt/ref/self-test", test_ref_self);
+    add_sweeps();
 
     return g_test_run();
 }
