@@ -29,9 +29,11 @@
 # limit of the debug stage's run (default 900 s).
 #
 # Counts each qtest case, each file checkpatch looks at, the sparse build
-# (one failure per warning), each selftest case and the console check. The
-# last line of output is "N passed, N failed"; the exit status is 0 only if
-# nothing failed and every stage ran.
+# (one failure per warning), each selftest case and the console check.
+# A skipped case counts apart: it must be listed, with its reason, in
+# tests/skips.list, or it fails the run. The line before the last is
+# "N skipped"; the last line of output is "N passed, N failed"; the exit
+# status is 0 only if nothing failed and every stage ran.
 
 set -euo pipefail
 
@@ -41,37 +43,88 @@ kdir=${KDIR:-$build/kernel/kdir}
 checkpatch=$build/kernel/src/scripts/checkpatch.pl
 cd "$root"
 
+skips_list=tests/skips.list
 passed=0
 failed=0
+skipped=0
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
-# result STAGE PASSED FAILED
+# result STAGE PASSED FAILED [SKIPPED]
 result() {
-	echo "check: $1: pass $2, fail $3"
+	echo "check: $1: pass $2, fail $3, skip ${4:-0}"
 	passed=$((passed + $2))
 	failed=$((failed + $3))
+	skipped=$((skipped + ${4:-0}))
 }
 
 # Count TAP results in file $1 at nesting $2 ("" or "# "): prints
-# "PASSED FAILED". A skipped test counts as passed.
+# "PASSED FAILED SKIPPED". The skipped ones go to file $3, one a line as
+# "TEST: DESCRIPTION # SKIP REASON", where TEST is the selftest program
+# that printed it (from run-tests' "# selftests: vcrypt: TEST" lines), if
+# any.
 count_tap() {
-	awk -v pre="$2" '
-		index($0, pre "ok ") == 1 { p++ }
+	awk -v pre="$2" -v out="$3" '
+		/^# selftests: vcrypt: / { prog = $4 }
+		index($0, pre "ok ") == 1 {
+			line = substr($0, length(pre) + 4)
+			k = index(line, " # SKIP")
+			if (k == 0) {
+				p++
+				next
+			}
+			s++
+			sub(/^[0-9]+ /, "", line)
+			k = index(line, " # SKIP")
+			print (prog == "" ? "" : prog ": ") line > out
+		}
 		index($0, pre "not ok ") == 1 { f++ }
-		END { print p + 0, f + 0 }' "$1"
+		END { print p + 0, f + 0, s + 0 }' "$1"
+}
+
+# check_skips STAGE FILE: every skip in FILE (as count_tap writes them)
+# must match a line "STAGE REGEX -- REASON" of tests/skips.list, REGEX an
+# extended regular expression for the whole "TEST: DESCRIPTION" (the
+# part before " # SKIP"). Sets unlisted to the number of skips that do
+# not, and prints them.
+check_skips() {
+	local stage=$1 file=$2 line entry what re why listed
+
+	unlisted=0
+	[ -s "$file" ] || return 0
+	while IFS= read -r line; do
+		what=${line%% # SKIP*}
+		listed=
+		while IFS= read -r entry; do
+			case $entry in "$stage "*" -- "?*) ;; *) continue ;; esac
+			re=${entry#"$stage "}
+			why=${re#* -- }
+			re=${re%% -- *}
+			if [ -n "$why" ] &&
+			   printf '%s\n' "$what" | grep -q -x -E -- "$re"; then
+				listed=1
+				break
+			fi
+		done <"$skips_list"
+		if [ -z "$listed" ]; then
+			echo "check: $stage: skip not listed in $skips_list: $line"
+			unlisted=$((unlisted + 1))
+		fi
+	done <"$file"
 }
 
 # run_tap STAGE COMMAND...: run a command that prints TAP and count its
 # cases; it failing without a failed case, or running none, is a failure.
 run_tap() {
-	local stage=$1 rc=0 p f
+	local stage=$1 rc=0 p f s
 
 	shift
 	echo "check: == $stage"
 	"$@" >"$log/$stage" 2>&1 || rc=$?
 	grep -E '^(not )?ok ' "$log/$stage" || true
-	read -r p f < <(count_tap "$log/$stage" "")
+	read -r p f s < <(count_tap "$log/$stage" "" "$log/$stage.skips")
+	check_skips "$stage" "$log/$stage.skips"
+	f=$((f + unlisted))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "check: $stage: exit status $rc"
 		tail -n 20 "$log/$stage"
@@ -81,7 +134,7 @@ run_tap() {
 		echo "check: $stage: no test ran"
 		f=1
 	fi
-	result "$stage" "$p" "$f"
+	result "$stage" "$p" "$f" "$s"
 }
 
 stage_qtest() {
@@ -156,15 +209,23 @@ sparse_build() {
 # program's own TAP indented by "# ". Counts the programs' cases; a program
 # that failed without a failed case (it crashed or timed out) counts one
 # failure more, and so does each program of the plan that never reported.
-# The run itself counts one case: vm-run's console check.
+# The run itself counts one case: vm-run's console check. Skips count
+# apart and must be listed in tests/skips.list under STAGE.
 run_guest() {
-	local stage=$1 rc=0 p f plan tops progfail
+	local stage=$1 rc=0 p f s plan tops progfail
 
 	shift
 	echo "check: == $stage"
 	{ "$@" 2>&1 || echo $? >"$log/$stage.rc"; } | tee "$log/$stage"
 	[ ! -e "$log/$stage.rc" ] || rc=$(cat "$log/$stage.rc")
-	read -r p f < <(count_tap "$log/$stage" "# ")
+	read -r p f s < <(count_tap "$log/$stage" "# " "$log/$stage.skips")
+	# a whole test that skipped (exit status 4): "ok N selftests: ... # SKIP"
+	grep -E '^ok [0-9]+ selftests: vcrypt: [^ ]+ # SKIP' "$log/$stage" |
+		sed 's/^ok [0-9]* selftests: vcrypt: \([^ ]*\) # SKIP/\1: the whole test # SKIP/' \
+		>>"$log/$stage.skips" || true
+	s=$(wc -l <"$log/$stage.skips" 2>/dev/null || echo 0)
+	check_skips "$stage" "$log/$stage.skips"
+	f=$((f + unlisted))
 	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log/$stage" | head -n1)
 	tops=$(grep -c -E '^(not )?ok [0-9]+ selftests: ' "$log/$stage" || true)
 	progfail=$(awk '
@@ -187,7 +248,7 @@ run_guest() {
 	else
 		p=$((p + 1))
 	fi
-	result "$stage" "$p" "$f"
+	result "$stage" "$p" "$f" "$s"
 }
 
 stage_guest() {
@@ -284,5 +345,6 @@ for stage in $stages; do
 	"stage_$stage"
 done
 echo "check: took $((SECONDS - start)) s"
+echo "$skipped skipped"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
