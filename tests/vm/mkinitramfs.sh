@@ -132,14 +132,14 @@ done
 ship_dynamic /usr/bin/crun /usr/bin/crun
 
 # libkcapi's test suite as its test-invocation.sh finds it in the source
-# tree (test/test-is-local): the scripts in test/, the programs in bin/;
-# kcapi-enc and kcapi-dgst there are Debian's.
+# tree (test/test-is-local): the scripts in test/, the programs in bin/,
+# all built from Debian's libkcapi source, statically (kcapi-enc and
+# kcapi-dgst there are the applications of Debian's kcapi-tools, from the
+# same source: a static program starts in a fraction of the time).
 mkdir -p "$stage$lk/test" "$stage$lk/bin"
 install -m 0755 "$libkcapi"/src/test/*.sh "$stage$lk/test/"
 install -m 0644 "$libkcapi/src/test/test-is-local" "$stage$lk/test/"
 install -m 0755 "$libkcapi"/bin/* "$stage$lk/bin/"
-ln -s /usr/bin/kcapi-enc "$stage$lk/bin/kcapi-enc"
-ln -s /usr/bin/kcapi-dgst "$stage$lk/bin/kcapi-dgst"
 install -m 0644 "$libkcapi/version" "$stage$lk/version"
 
 # vcrypt.ko and the modules it needs, in load order (dependencies first).
