@@ -25,7 +25,8 @@
 #
 # Environment: BUILD (default <repo>/build), KDIR (kernel build directory
 # for the sparse build, default $BUILD/kernel/kdir), and what vm-run.sh
-# takes (VM_TIMEOUT, here 1800 unless set, ...); DEBUG_TIMEOUT, the time
+# takes (VM_TIMEOUT, here 3600 unless set: a bound for a hang, ...);
+# DEBUG_TIMEOUT, the time
 # limit of the debug stage's run (default 900 s).
 #
 # Counts each qtest case, each file checkpatch looks at, the sparse build
@@ -253,7 +254,7 @@ run_guest() {
 
 stage_guest() {
 	# Each test has its own limit (run-tests); this bounds the whole run.
-	run_guest guest env VM_TIMEOUT="${VM_TIMEOUT:-1800}" \
+	run_guest guest env VM_TIMEOUT="${VM_TIMEOUT:-3600}" \
 		bash tests/vm/vm-run.sh run-tests
 	# The card's faults in the trace, in a guest of their own: the host
 	# injects them through QMP.

@@ -6,7 +6,8 @@
 # Usage: run-tests [TEST...]
 #
 # Runs the named tests, or every test listed in /selftests/list, each with
-# a time limit of RUN_TESTS_TIMEOUT seconds (default 600). Prints TAP in
+# a time limit of RUN_TESTS_TIMEOUT seconds (default 1800, a bound for a
+# hang: the longest test takes about 7 minutes). Prints TAP in
 # the kselftest runner's format: each test's own TAP indented with "# ",
 # then "ok N selftests: vcrypt: TEST" or "not ok ...", then the time it
 # took as a comment. Ends with a summary and exits non-zero if any test
@@ -20,7 +21,7 @@ set -eu
 set -o pipefail
 
 dir=/selftests
-limit=${RUN_TESTS_TIMEOUT:-600}
+limit=${RUN_TESTS_TIMEOUT:-1800}
 KSFT_SKIP=4
 
 if [ $# -gt 0 ]; then
