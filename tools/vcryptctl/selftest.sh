@@ -435,6 +435,19 @@ expect_out "^card 0000:00:04\.0: scheduler wfq, 0 slices"
 expect_out "^  no slices$"
 run 0 status -j
 expect_out '"index": null'
+# Strings in the JSON are escaped: a scheduler name with a quote, a
+# backslash and a control character comes out as it is in sysfs.
+sched=$fake/devices/pci0000:00/0000:00:04.0/vcrypt_card/scheduler
+printf 'w"f\\q\001x\n' >"$sched"
+run 0 status -j
+if command -v python3 >/dev/null; then
+	check "JSON escapes strings" python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["cards"][1]
+assert c["scheduler"] == "w\"f\\q\x01x", c["scheduler"]
+' "$tmp/out"
+fi
+echo wfq >"$sched"
 run 1 slices 4
 expect_err "2 vcrypt cards; choose one with -c CARD"
 run 1 slices 4 -c 1
