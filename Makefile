@@ -32,8 +32,8 @@ DKMS_FILES	:= Kbuild dkms.conf LICENSE include/uapi/linux/vcrypt.h \
 		   drivers/crypto/vcrypt/Makefile drivers/crypto/vcrypt/Kconfig \
 		   $(filter-out %.mod.c,$(wildcard drivers/crypto/vcrypt/*.[ch]))
 
-.PHONY: all module tools deps kernel qemu guest run check bench vm-run clean \
-	debug-kernel debug-module
+.PHONY: all module tools deps kernel qemu guest run check mutate bench vm-run \
+	clean debug-kernel debug-module
 .PHONY: install install-dkms deb
 
 all: module tools
@@ -92,6 +92,11 @@ run: guest
 
 check: guest
 	bash tests/check.sh
+
+# Realistic bugs planted one at a time (tests/mutants/): every one must be
+# caught by the stages it lists; an hour or more, not part of check.
+mutate: guest
+	bash tests/mutate.sh
 
 # The benchmark scenarios in one guest run (about 7 minutes); writes
 # Documentation/bench/report.md and its plots, see Documentation/bench.rst.
