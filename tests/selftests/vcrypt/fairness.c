@@ -6,7 +6,7 @@
  * within 5 points; with only the first and the last slice busy, they
  * share the whole card 1:4 (20 and 80 %), and the card is busy at least
  * 80 % of the time, by its own busy counter (debugfs) and by the slices'
- * card time, which agree.
+ * card time, which agree but for what is on the card when they are read.
  *
  * The backlog the shares need is made, not hoped for: the scheduler's
  * dispatch is held back (debugfs "paused") until every file's requests
@@ -259,7 +259,7 @@ TEST_F_TIMEOUT(fair, work_conserving, 180)
 	char path[VT_PATH_MAX + 16];
 	double share0, share3, want0, busy, charged;
 	struct sample a, b;
-	__u64 total, wall;
+	__u64 total, wall, busy_ns, diff;
 
 	ASSERT_EQ(0, inflight_path(&self->e.card, path, sizeof(path)));
 	ASSERT_EQ(0, vs_write_u64(path, INFLIGHT_US));
@@ -290,11 +290,18 @@ TEST_F_TIMEOUT(fair, work_conserving, 180)
 		       MIN_BUSY);
 	ASSERT_TRUE(a.have_busy && b.have_busy)
 		TH_LOG("no card_busy_ns in the card's debugfs stats");
-	busy = 100.0 * (b.busy - a.busy) / wall;
+	busy_ns = b.busy - a.busy;
+	busy = 100.0 * busy_ns / wall;
 	TH_LOG("card busy (its own counter): %.1f %%", busy);
-	/* what the slices are charged is what the card did */
-	EXPECT_TRUE(charged - busy <= 5.0 && busy - charged <= 5.0)
-		TH_LOG("charged %.1f %% but busy %.1f %%", charged, busy);
+	/*
+	 * What the slices are charged is what the card did, but for the
+	 * requests on the card at either sample, which one counter may have
+	 * counted and the other not yet: at most the in-flight budget.
+	 */
+	diff = total > busy_ns ? total - busy_ns : busy_ns - total;
+	EXPECT_GE(INFLIGHT_US * 1000ULL, diff)
+		TH_LOG("charged %llu ns but busy %llu ns, more apart than the %u us in flight",
+		       total, busy_ns, INFLIGHT_US);
 	EXPECT_TRUE(busy >= MIN_BUSY)
 		TH_LOG("card busy %.1f %% < %.0f %%", busy, MIN_BUSY);
 }
