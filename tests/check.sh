@@ -280,7 +280,6 @@ uapi
 kat_slices
 testmgr.sh
 kunit.sh
-cycle.sh
 "
 
 # Cases of those suites left out on the debug kernel, as PROGRAM.CASE, one
@@ -289,9 +288,8 @@ debug_exclude="
 "
 
 # What the suites read to run smaller on the debug kernel: the crypto
-# manager's fuzzing iterations per algorithm (testmgr.sh) and the bind and
-# module cycles of cycle.sh.
-debug_env="FUZZ_ITERATIONS=10 CYCLES=2"
+# manager's fuzzing iterations per algorithm (testmgr.sh).
+debug_env="FUZZ_ITERATIONS=10"
 
 # The debug kernel takes about 15 minutes to build cold. With the debug
 # stage selected, "make debug-module" starts in the background at the
