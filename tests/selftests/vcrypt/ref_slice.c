@@ -13,6 +13,7 @@
  * - boundaries: block and page multiples and one byte and one block
  *   either side, up to the largest source the ABI allows (max_data);
  * - random: lengths drawn from a fixed seed up to max_data;
+ * lengths over 64 KiB with the largest key of each algorithm only;
  * - shapes: buffers at page offsets that split the source and the
  *   destination into every shape of pinned pages (first and last segments
  *   of 1 to 4095 bytes, one to many pages, the copied head of a buffer
@@ -71,27 +72,36 @@ FIXTURE(ref) {
 	struct rs s;
 };
 
+/*
+ * Lengths over RS_SMALL (up to max_data) go through the card with the
+ * largest key of each algorithm only (big): the key size changes nothing
+ * of how the data is moved, and the reference, emulated, takes most of
+ * the test's time on them.
+ */
+#define RS_SMALL	(64u << 10)
+
 FIXTURE_VARIANT(ref) {
 	__u32 alg;
 	__u32 key_len;
+	bool big;
 };
 
 FIXTURE_VARIANT_ADD(ref, cbc128) { VCRYPT_ALG_AES_CBC, 16 };
 FIXTURE_VARIANT_ADD(ref, cbc192) { VCRYPT_ALG_AES_CBC, 24 };
-FIXTURE_VARIANT_ADD(ref, cbc256) { VCRYPT_ALG_AES_CBC, 32 };
+FIXTURE_VARIANT_ADD(ref, cbc256) { VCRYPT_ALG_AES_CBC, 32, true };
 FIXTURE_VARIANT_ADD(ref, ctr128) { VCRYPT_ALG_AES_CTR, 16 };
 FIXTURE_VARIANT_ADD(ref, ctr192) { VCRYPT_ALG_AES_CTR, 24 };
-FIXTURE_VARIANT_ADD(ref, ctr256) { VCRYPT_ALG_AES_CTR, 32 };
+FIXTURE_VARIANT_ADD(ref, ctr256) { VCRYPT_ALG_AES_CTR, 32, true };
 FIXTURE_VARIANT_ADD(ref, xts256) { VCRYPT_ALG_AES_XTS, 32 };
 FIXTURE_VARIANT_ADD(ref, xts384) { VCRYPT_ALG_AES_XTS, 48 };
-FIXTURE_VARIANT_ADD(ref, xts512) { VCRYPT_ALG_AES_XTS, 64 };
+FIXTURE_VARIANT_ADD(ref, xts512) { VCRYPT_ALG_AES_XTS, 64, true };
 FIXTURE_VARIANT_ADD(ref, gcm128) { VCRYPT_ALG_AES_GCM, 16 };
 FIXTURE_VARIANT_ADD(ref, gcm192) { VCRYPT_ALG_AES_GCM, 24 };
-FIXTURE_VARIANT_ADD(ref, gcm256) { VCRYPT_ALG_AES_GCM, 32 };
-FIXTURE_VARIANT_ADD(ref, sha256) { VCRYPT_ALG_SHA256, 0 };
-FIXTURE_VARIANT_ADD(ref, sha512) { VCRYPT_ALG_SHA512, 0 };
+FIXTURE_VARIANT_ADD(ref, gcm256) { VCRYPT_ALG_AES_GCM, 32, true };
+FIXTURE_VARIANT_ADD(ref, sha256) { VCRYPT_ALG_SHA256, 0, true };
+FIXTURE_VARIANT_ADD(ref, sha512) { VCRYPT_ALG_SHA512, 0, true };
 /* keys of 32, 64, 100 and 128 bytes in turn, and every length once */
-FIXTURE_VARIANT_ADD(ref, hmac_sha256) { VCRYPT_ALG_HMAC_SHA256, 32 };
+FIXTURE_VARIANT_ADD(ref, hmac_sha256) { VCRYPT_ALG_HMAC_SHA256, 32, true };
 
 static __u8 *rs_map(size_t len)
 {
@@ -453,10 +463,11 @@ TEST_F_TIMEOUT(ref, boundaries, 300)
 {
 	static const __u32 base[] = {
 		16, 32, 48, 64, 128, 256, 512, 4096, 8192, 12288, 16384,
-		32768, 65536, 131072, 262144, 524288, VCRYPT_HW_DATA_MAX,
+		32768, 65536, 524288, VCRYPT_HW_DATA_MAX,
 	};
 	static const int delta[] = { -17, -16, -15, -1, 0, 1, 15, 16, 17 };
 	struct rs *s = &self->s;
+	__u32 max = variant->big ? s->info.max_data : RS_SMALL + 17;
 	unsigned int i, j, k = 0;
 	__s64 len;
 
@@ -464,7 +475,7 @@ TEST_F_TIMEOUT(ref, boundaries, 300)
 	for (i = 0; i < ARRAY_SIZE(base); i++) {
 		for (j = 0; j < ARRAY_SIZE(delta); j++) {
 			len = (__s64)base[i] + delta[j];
-			if (len < 0 || len > s->info.max_data)
+			if (len < 0 || len > max)
 				continue;
 			rs_both(_metadata, s, len, k, k % 2 ? 4095 : 0,
 				k % 3 ? 0 : 1);
@@ -484,12 +495,13 @@ TEST_F_TIMEOUT(ref, boundaries, 300)
 TEST_F_TIMEOUT(ref, random, 300)
 {
 	struct rs *s = &self->s;
+	__u32 max = variant->big ? s->info.max_data : RS_SMALL;
 	__u32 len, r = 2024;
 	unsigned int k;
 
 	rs_first_key(_metadata, s, 65);
 	for (k = 0; k < 24; k++) {
-		len = vr_rand(&r) % (k % 3 ? 65536 : s->info.max_data + 1);
+		len = vr_rand(&r) % (k % 3 ? RS_SMALL : max + 1);
 		if (s->alg == VCRYPT_ALG_AES_CBC)
 			len &= ~(VR_BLOCK - 1);
 		rs_both(_metadata, s, len, k, vr_rand(&r) % 4096,
@@ -522,6 +534,10 @@ TEST_F_TIMEOUT(ref, shapes, 300)
 		for (j = 0; j < ARRAY_SIZE(pages); j++)
 			rs_both(_metadata, s, lens[i], k++, pages[j][0],
 				pages[j][1]);
+	if (!variant->big) {
+		rs_end(_metadata, s);
+		return;
+	}
 	/* max_data over 257 pages, and one byte less */
 	rs_both(_metadata, s, max & ~(VR_BLOCK - 1), k++, 1, 4095);
 	rs_both(_metadata, s, max & ~(VR_BLOCK - 1), k++, 4095, -1);
