@@ -93,7 +93,7 @@ static const char * const fz_cat_name[FZ_C_NR] = {
 	"completions: every queued request completes once, or its file reports ENODEV",
 	"memory: nothing written outside a destination, known answers right",
 	"hangs: every call returns within its bound",
-	"leaks: pinned pages, slab objects and slice counters back at the start",
+	"leaks: pinned pages and slab objects no more than at the start, slice counters back",
 	"fault injection: failed allocations end in clean errors",
 };
 
