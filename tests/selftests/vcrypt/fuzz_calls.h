@@ -725,8 +725,12 @@ static inline void fz_do_read(struct fz_worker *w, struct fz_slot *s)
 	fz_fi_end(w);
 	fz_timer(w, 0);
 
-	/* read(2) refuses a buffer that is not user memory first */
-	if (buf.addr + size < buf.addr || buf.addr + size > FZ_TASK_SIZE)
+	/*
+	 * read(2) refuses a buffer in the kernel's half first (access_ok();
+	 * x86-64 checks only the sign bit there: a non-canonical address
+	 * below it faults only when a completion is copied)
+	 */
+	if (buf.addr + size < buf.addr || (buf.addr + size) >> 63)
 		allowed = FZ_M(FZ_EFAULT) | FZ_M(FZ_EINVAL);
 	else if (size < csize)
 		allowed = FZ_M(FZ_EINVAL) |
