@@ -67,7 +67,7 @@ test-invocation.sh||upstream runner that builds libkcapi and calls the scripts; 
 # and 8 of their 15 data lengths (9 of 16 with the empty one), the block
 # and 64 KiB boundaries and the longest: each length costs the same
 # hundreds of program starts, and every length the card takes is checked
-# against the reference by ref_crypto.
+# against the reference by ref_slice.
 # shellcheck disable=SC2016 # sed expressions: the $ is theirs
 edits='
 test.sh|s/^\tmultipletest_sym 9$/\techo_deact "Symmetric asynchronous cipher one shot multiple test"/|1
