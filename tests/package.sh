@@ -73,7 +73,7 @@ check "apt-get install ./$(basename "$deb")" \
 	env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 	--no-install-recommends "$deb"
 check "vcryptctl --version" sh -c \
-	'/usr/sbin/vcryptctl --version | grep -qx "vcryptctl $1 (vcrypt ABI 1.0)"' \
+	'/usr/sbin/vcryptctl --version | grep -qx "vcryptctl $1 (vcrypt ABI 1.1)"' \
 	sh "$ver"
 check "vcryptctl without a card says so and exits 1" sh -c \
 	'/usr/sbin/vcryptctl status 2>&1; test $? -eq 1' sh
