@@ -106,19 +106,26 @@ slab_active() {
 # $tmp/objects; prints how many. Each record of alloc_traces is a line
 # "COUNT SITE age=..." followed by the stack, one frame a line. Counted
 # are the records with a frame in vcrypt, allocated by a probe or not by
-# the module's init: what the device or a request allocated.
+# the module's init: what the device or a request allocated. Not counted
+# are what the kernel allocated for itself on the way and frees on its
+# own schedule: the names of sysfs nodes (__kernfs_new_node; a removed
+# node goes after its cached dentries and an RCU grace period, and its
+# device, which the driver allocated, is counted), and the memory cgroup
+# vectors of slab pages that charged allocations create
+# (alloc_slab_obj_exts; freed with the slab page).
 driver_objects() {
 	# shellcheck disable=SC2046 # one cache a word
 	shrink $(kmalloc_caches)
 	cat "$traces"/kmalloc-*/alloc_traces | awk -v out="$tmp/objects" '
 		function flush() {
-			if (vc && (probe || !init)) {
+			if (vc && (probe || !init) && !kernel) {
 				total += count
 				print rec >out
 			}
 		}
 		/^ *[0-9]+ / { flush(); count = $1; rec = ""
-			       vc = probe = init = 0 }
+			       vc = probe = init = 0
+			       kernel = $2 ~ /^(__kernfs_new_node|alloc_slab_obj_exts)[+.]/ }
 		{ rec = rec "\n# " $0 }
 		/\[vcrypt\]/ { vc = 1 }
 		/really_probe/ { probe = 1 }
