@@ -147,6 +147,8 @@ static int secrets_init(struct kunit *test)
 		return -ENOMEM;
 	}
 	vcrypt_sched_slice_init(env->slice, env->sched);
+	/* what a slice of a card takes (vcrypt_slice.c), or nothing queues */
+	env->slice->max_bytes = VCRYPT_MAX_BYTES_DEFAULT;
 	device_initialize(&env->slice->dev);
 	env->slice->dev.release = secrets_slice_release;
 	env->inode.i_cdev = &env->slice->cdev;
