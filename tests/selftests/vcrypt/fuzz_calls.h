@@ -730,9 +730,12 @@ static inline void fz_do_read(struct fz_worker *w, struct fz_slot *s)
 	 * x86-64 checks only the sign bit there: a non-canonical address
 	 * below it faults only when a completion is copied)
 	 */
-	if (buf.addr + size < buf.addr || (buf.addr + size) >> 63)
-		allowed = FZ_M(FZ_EFAULT) | FZ_M(FZ_EINVAL);
-	else if (size < csize)
+	if (buf.addr + size < buf.addr || (buf.addr + size) >> 63) {
+		/* the VFS refuses it before the driver sees the slice gone */
+		allowed = FZ_M(FZ_EFAULT) | FZ_M(FZ_EINVAL) |
+			  (fz_gone_may(s) ? FZ_M(FZ_ENODEV) : 0);
+		gone = false;
+	} else if (size < csize)
 		allowed = FZ_M(FZ_EINVAL) |
 			  (buf.wr < size ? FZ_M(FZ_EFAULT) : 0);
 	else
