@@ -281,7 +281,6 @@ kat_slices
 testmgr.sh
 kunit.sh
 race
-fuzz
 "
 
 # Cases of those suites left out on the debug kernel, as PROGRAM.CASE, one
@@ -290,9 +289,8 @@ debug_exclude="
 "
 
 # What the suites read to run smaller on the debug kernel: the crypto
-# manager's fuzzing iterations per algorithm (testmgr.sh) and the calls of
-# the fuzzer of the user ABI (fuzz), which runs there with fault injection.
-debug_env="FUZZ_ITERATIONS=10 VCRYPT_FUZZ_CALLS=3000"
+# manager's fuzzing iterations per algorithm (testmgr.sh).
+debug_env="FUZZ_ITERATIONS=10"
 
 # The debug kernel takes about 15 minutes to build cold. With the debug
 # stage selected, "make debug-module" starts in the background at the
